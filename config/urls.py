@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("maillage.core.urls")),
+    path("", include("maillage.accounts.urls")),
+    path("territoire/", include("maillage.territory.urls")),
+    path("admin/", admin.site.urls),
+]
