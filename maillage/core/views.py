@@ -16,6 +16,7 @@ from maillage.territory import selectors as territory_selectors
 
 from .access import role_required
 from .exports import csv_response
+from .home import panels_for
 from .models import AuditEntry
 from .pagination import paginate, querystring_without_page
 
@@ -40,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "summary": territory_selectors.area_summary(),
         "my_zones": territory_selectors.zones_with_figures(user.zone_ids()) if user.zone_ids() else [],
         "my_epcis": territory_selectors.epcis_with_figures(user.epci_ids()) if user.epci_ids() else [],
+        "panels": panels_for(request),
     }
     return render(request, "core/home.html", context)
 

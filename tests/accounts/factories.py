@@ -1,0 +1,29 @@
+import factory
+
+from maillage.accounts.models import EpciMembership, User, ZoneMembership
+from maillage.accounts.roles import Role
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    role = Role.COUNSELLOR
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def zones(self, create, extracted, **kwargs):
+        for zone in extracted or []:
+            ZoneMembership.objects.create(user=self, zone=zone)
+
+    @factory.post_generation
+    def epcis(self, create, extracted, **kwargs):
+        for epci in extracted or []:
+            EpciMembership.objects.create(user=self, epci=epci)
