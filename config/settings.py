@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "maillage.core",
     "maillage.territory",
     "maillage.accounts",
+    "maillage.youth",
 ]
 
 MIDDLEWARE = [

@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("maillage.core.urls")),
     path("", include("maillage.accounts.urls")),
     path("territoire/", include("maillage.territory.urls")),
+    path("jeunes/", include("maillage.youth.urls")),
     path("admin/", admin.site.urls),
 ]
