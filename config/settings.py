@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "maillage.territory",
     "maillage.accounts",
     "maillage.youth",
+    "maillage.demo",
 ]
 
 MIDDLEWARE = [
