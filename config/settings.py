@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "maillage.territory",
     "maillage.accounts",
     "maillage.youth",
+    "maillage.employers",
+    "maillage.partners",
     "maillage.demo",
 ]
 

@@ -6,5 +6,7 @@ urlpatterns = [
     path("", include("maillage.accounts.urls")),
     path("territoire/", include("maillage.territory.urls")),
     path("jeunes/", include("maillage.youth.urls")),
+    path("", include("maillage.employers.urls")),
+    path("", include("maillage.partners.urls")),
     path("admin/", admin.site.urls),
 ]

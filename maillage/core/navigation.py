@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from maillage.accounts.roles import STAFF_ROLES, Role
 
@@ -16,8 +16,31 @@ class NavItem:
     roles: frozenset[str]
 
 
+_YOUTH_STAFF = frozenset({Role.COUNSELLOR, Role.ZONE_MANAGER, Role.DIRECTOR, Role.ANALYST, Role.ADMIN})
+_EMPLOYER_STAFF = frozenset(
+    {Role.EMPLOYER_OFFICER, Role.COUNSELLOR, Role.ZONE_MANAGER, Role.DIRECTOR, Role.ADMIN}
+)
+
+#: Items whose URL name does not exist (an app not installed yet) are skipped.
 ITEMS: list[NavItem] = [
     NavItem("Accueil", "core:home", frozenset(r.value for r in Role)),
+    NavItem("Jeunes", "youth:list", _YOUTH_STAFF),
+    NavItem("Agenda", "youth:agenda", frozenset({Role.COUNSELLOR, Role.ZONE_MANAGER})),
+    NavItem("Entreprises", "employers:company_list", _EMPLOYER_STAFF),
+    NavItem("Offres", "employers:offer_list", _EMPLOYER_STAFF),
+    NavItem("Partenaires", "partners:directory", frozenset(STAFF_ROLES)),
+    NavItem("Orientations", "partners:referral_inbox", frozenset({Role.PARTNER})),
+    NavItem(
+        "Projets",
+        "partners:project_list",
+        frozenset({Role.DIRECTOR, Role.ZONE_MANAGER, Role.ANALYST, Role.ADMIN}),
+    ),
+    NavItem("Instances", "partners:meeting_list", frozenset({Role.DIRECTOR, Role.ZONE_MANAGER, Role.ADMIN})),
+    NavItem(
+        "Observatoire",
+        "observatory:index",
+        frozenset({Role.DIRECTOR, Role.ANALYST, Role.ZONE_MANAGER, Role.ELECTED, Role.ADMIN}),
+    ),
     NavItem("Territoire", "territory:index", frozenset(STAFF_ROLES)),
     NavItem("Journal d'audit", "core:audit", frozenset({Role.DIRECTOR, Role.ADMIN})),
 ]
@@ -30,7 +53,10 @@ def menu_for(user, path: str) -> list[dict]:
     for item in ITEMS:
         if user.role not in item.roles:
             continue
-        url = reverse(item.url_name)
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
         current = path == url if url == "/" else path.startswith(url)
         items.append({"label": item.label, "url": url, "current": current})
     return items

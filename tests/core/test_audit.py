@@ -47,7 +47,15 @@ def test_audit_log_rejects_inverted_dates(login, director):
 
 @pytest.mark.parametrize(
     "persona",
-    ["counsellor_a", "zone_manager_a", "employer_officer", "analyst", "partner_user", "elected_official", "youth_user"],
+    [
+        "counsellor_a",
+        "zone_manager_a",
+        "employer_officer",
+        "analyst",
+        "partner_user",
+        "elected_official",
+        "youth_user",
+    ],
 )
 def test_other_roles_get_404_on_audit_log(request, login, persona):
     user = request.getfixturevalue(persona)

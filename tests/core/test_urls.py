@@ -16,7 +16,13 @@ PUBLIC_VIEW_NAMES = {
     "accounts:password_reset_complete",
 }
 
-SAMPLE_VALUES = {"int": "1", "str": "x", "slug": "x", "uuid": "00000000-0000-0000-0000-000000000000", "path": "x"}
+SAMPLE_VALUES = {
+    "int": "1",
+    "str": "x",
+    "slug": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+    "path": "x",
+}
 
 
 def _walk(patterns, prefix="", namespace=None):
@@ -65,7 +71,9 @@ def test_non_public_urls_send_anonymous_visitors_to_login(client, route, name, p
     if name in PUBLIC_VIEW_NAMES:
         assert not (response.status_code == 302 and response["Location"].startswith("/connexion/"))
     else:
-        assert response.status_code == 302, f"{url} ({name}) answered {response.status_code} to an anonymous visitor"
+        assert response.status_code == 302, (
+            f"{url} ({name}) answered {response.status_code} to an anonymous visitor"
+        )
         assert response["Location"].startswith("/connexion/?next="), response["Location"]
 
 

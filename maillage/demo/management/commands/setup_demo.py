@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "Charge le territoire et les données de démonstration, crée un compte par rôle et les affiche."
 
     def add_arguments(self, parser):
-        parser.add_argument("--youths", type=int, default=8000, help="Nombre de jeunes fictifs (défaut 8000).")
+        parser.add_argument(
+            "--youths", type=int, default=8000, help="Nombre de jeunes fictifs (défaut 8000)."
+        )
 
     def handle(self, *args, youths: int, **options):
         if not settings.DEMO_MODE:
