@@ -13,7 +13,8 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "maillage_request", default=RequestContext()
+    "maillage_request",
+    default=RequestContext(),  # noqa: B039 - frozen dataclass, immutable
 )
 
 

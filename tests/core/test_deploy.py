@@ -40,7 +40,10 @@ def test_demo_secret_key_is_refused_when_debug_is_off():
 
 
 def test_two_factor_is_on_by_default_in_production():
-    code = "from django.conf import settings; print(settings.OTP_REQUIRED_FOR_STAFF, settings.SESSION_COOKIE_SECURE)"
+    code = (
+        "from django.conf import settings; "
+        "print(settings.OTP_REQUIRED_FOR_STAFF, settings.SESSION_COOKIE_SECURE)"
+    )
     result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["True", "True"]
