@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "maillage.youth",
     "maillage.employers",
     "maillage.partners",
+    "maillage.observatory",
     "maillage.demo",
 ]
 

@@ -8,5 +8,6 @@ urlpatterns = [
     path("jeunes/", include("maillage.youth.urls")),
     path("", include("maillage.employers.urls")),
     path("", include("maillage.partners.urls")),
+    path("observatoire/", include("maillage.observatory.urls")),
     path("admin/", admin.site.urls),
 ]
