@@ -1,3 +1,36 @@
+from django.urls import path
+
+from . import views
+
 app_name = "youth"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("nouveau/", views.intake, name="intake"),
+    path("communes/", views.commune_options, name="commune_options"),
+    path("agenda/", views.agenda, name="agenda"),
+    path("transferts/", views.transfers, name="transfers"),
+    path("transferts/demander/", views.transfer_request, name="transfer_request"),
+    path("transferts/<int:transfer_pk>/decision/", views.transfer_decide, name="transfer_decide"),
+    path("<int:pk>/", views.file, name="file"),
+    path("<int:pk>/identite/", views.identity_edit, name="identity"),
+    path("<int:pk>/zone/", views.zone_override, name="zone_override"),
+    path("<int:pk>/freins/", views.barrier_add, name="barrier_add"),
+    path("<int:pk>/freins/<int:barrier_pk>/lever/", views.barrier_resolve, name="barrier_resolve"),
+    path("<int:pk>/dispositifs/", views.enrol, name="enrol"),
+    path("<int:pk>/dispositifs/<int:enrolment_pk>/fin/", views.enrolment_end, name="enrolment_end"),
+    path("<int:pk>/dispositifs/<int:enrolment_pk>/semaine/", views.week_validate, name="week_validate"),
+    path("<int:pk>/evenements/", views.event_add, name="event_add"),
+    path("<int:pk>/evenements/<int:event_pk>/statut/", views.event_status, name="event_status"),
+    path("<int:pk>/propositions/", views.proposal_add, name="proposal_add"),
+    path(
+        "<int:pk>/propositions/<int:proposal_pk>/resultat/", views.proposal_outcome, name="proposal_outcome"
+    ),
+    path("<int:pk>/situations/", views.situation_add, name="situation_add"),
+    path("<int:pk>/situations/<int:situation_pk>/fin/", views.situation_end, name="situation_end"),
+    path("<int:pk>/objectifs/", views.goal_add, name="goal_add"),
+    path("<int:pk>/objectifs/<int:goal_pk>/actions/", views.action_add, name="action_add"),
+    path("<int:pk>/actions/<int:action_pk>/faite/", views.action_done, name="action_done"),
+    path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/documents/", views.document_add, name="document_add"),
+    path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document_download"),
+]

@@ -1,0 +1,942 @@
+"""Thin views: access (role, then the file through access.get_youth_for_user) → form → service →
+redirect or render. Section forms on the file post to their own URL; with htmx the response is the file
+page, from which htmx swaps the section and the header; without JavaScript it is a redirect (or the page
+with the errors)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from maillage.core import audit
+from maillage.core.access import get_or_404, role_required
+from maillage.core.models import AuditEntry
+from maillage.territory.models import Commune
+
+from . import selectors, services
+from .access import (
+    can_edit_youth,
+    can_manage_zone,
+    can_read_diagnosis,
+    can_request_transfer,
+    get_youth_for_user,
+    managed_zone_ids,
+    require_edit,
+)
+from .enums import OPEN_ENROLMENT_STATUSES, ActionStatus, EventStatus, GoalStatus
+from .forms import (
+    ActionForm,
+    AgendaForm,
+    BarrierForm,
+    DocumentForm,
+    EndEnrolmentForm,
+    EndSituationForm,
+    EnrolForm,
+    EventForm,
+    EventStatusForm,
+    GoalForm,
+    IdentityForm,
+    IntakeForm,
+    NoteForm,
+    ProposalForm,
+    ProposalOutcomeForm,
+    ResolveBarrierForm,
+    SituationForm,
+    TransferDecisionForm,
+    TransferRequestForm,
+    WeekForm,
+    ZoneOverrideForm,
+    apply_validation_error,
+    counsellors_for_agenda,
+)
+from .models import (
+    Action,
+    Barrier,
+    Document,
+    Enrolment,
+    Event,
+    Goal,
+    Proposal,
+    Situation,
+    TransferRequest,
+    Youth,
+)
+from .normalise import format_phone
+from .roles import WRITER_ROLES, YOUTH_ROLES
+
+TRANSFER_SALT = "youth.transfer-request"
+TRANSFER_TOKEN_MAX_AGE = 24 * 3600
+
+#: Section anchors of the file page (also the ids htmx swaps).
+SECTIONS = (
+    "situations",
+    "diagnostic",
+    "dispositifs",
+    "evenements",
+    "propositions",
+    "plan",
+    "notes",
+    "documents",
+    "historique",
+)
+
+
+def _file_queryset() -> QuerySet[Youth]:
+    return Youth.objects.select_related("commune", "quartier", "qpv", "zone", "counsellor")
+
+
+def _load(request: HttpRequest, pk: int, *, edit: bool = False) -> Youth:
+    youth = get_youth_for_user(request.user, pk, queryset=_file_queryset())
+    if edit:
+        require_edit(request.user, youth)
+    return youth
+
+
+def _file_url(youth: Youth, section: str = "") -> str:
+    url = reverse("youth:file", args=[youth.pk])
+    return f"{url}#{section}" if section else url
+
+
+# --------------------------------------------------------------------------------------------- file page
+
+
+def _attach_object_forms(data: selectors.FileData, bound: dict[str, Any]) -> None:
+    """Each listed object carries its small update form (bound with errors when that one failed)."""
+
+    def pick(key: str, factory: Callable[[], Any]) -> Any:
+        return bound.get(key) or factory()
+
+    for barrier in data.open_barriers:
+        key = f"lever{barrier.pk}"
+        barrier.action_form = pick(key, lambda k=key: ResolveBarrierForm(prefix=k))  # type: ignore[attr-defined]
+    for enrolment in data.open_enrolments:
+        key = f"fin{enrolment.pk}"
+        enrolment.action_form = pick(key, lambda k=key: EndEnrolmentForm(prefix=k))  # type: ignore[attr-defined]
+    for weeks in data.weeks.values():
+        for week in weeks:
+            key = f"semaine{week.enrolment.pk}-{week.week_start:%Y%m%d}"
+            week.action_form = pick(  # type: ignore[attr-defined]
+                key,
+                lambda k=key, w=week: WeekForm(
+                    prefix=k,
+                    initial={
+                        "week_start": w.week_start,
+                        "added_hours": w.added,
+                        "added_comment": w.week.added_comment if w.week else "",
+                    },
+                ),
+            )
+    for event in data.upcoming_events + data.past_events:
+        if event.status == EventStatus.PLANNED:
+            key = f"statut{event.pk}"
+            event.action_form = pick(  # type: ignore[attr-defined]
+                key, lambda k=key: EventStatusForm(prefix=k, initial={"status": EventStatus.ATTENDED})
+            )
+    for proposal in data.proposals:
+        key = f"resultat{proposal.pk}"
+        proposal.action_form = pick(  # type: ignore[attr-defined]
+            key, lambda k=key, p=proposal: ProposalOutcomeForm(prefix=k, initial={"status": p.status})
+        )
+    for situation in data.situations:
+        if situation.ended_on is None:
+            key = f"finsit{situation.pk}"
+            situation.action_form = pick(key, lambda k=key: EndSituationForm(prefix=k))  # type: ignore[attr-defined]
+    for goal in data.goals:
+        if goal.status == GoalStatus.OPEN:
+            key = f"action{goal.pk}"
+            goal.action_form = pick(key, lambda k=key: ActionForm(prefix=k))  # type: ignore[attr-defined]
+
+
+def _render_file(
+    request: HttpRequest,
+    youth: Youth,
+    *,
+    bound: dict[str, Any] | None = None,
+    flash: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    bound = bound or {}
+    data = selectors.file_data(user, youth)
+    editable = can_edit_youth(user, youth)
+    if editable:
+        _attach_object_forms(data, bound)
+    context = {
+        "youth": youth,
+        "data": data,
+        "phone_display": format_phone(youth.phone),
+        "can_edit": editable,
+        "can_read_diagnosis": data.barriers is not None,
+        "can_manage_zone": can_manage_zone(user, youth.zone_id),
+        "flash": flash or {},
+        "today": timezone.localdate(),
+    }
+    if editable:
+        context.update(
+            barrier_form=bound.get("diagnostic") or BarrierForm(),
+            enrol_form=bound.get("dispositifs") or EnrolForm(),
+            event_form=bound.get("evenements") or EventForm(youth=youth, user=user),
+            proposal_form=bound.get("propositions") or ProposalForm(),
+            situation_form=bound.get("situations") or SituationForm(),
+            goal_form=bound.get("plan") or GoalForm(),
+            note_form=bound.get("notes") or NoteForm(),
+            document_form=bound.get("documents") or DocumentForm(),
+        )
+        if context["can_manage_zone"]:
+            context["zone_form"] = bound.get("zone") or ZoneOverrideForm()
+    return render(request, "youth/file.html", context, status=status)
+
+
+@role_required(*YOUTH_ROLES)
+@require_GET
+def file(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_file(request, _load(request, pk))
+
+
+def _done(request: HttpRequest, youth_pk: int, section: str, message: str) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        youth = _load(request, youth_pk)
+        return _render_file(request, youth, flash={section: message})
+    messages.success(request, message)
+    return redirect(_file_url(Youth(pk=youth_pk), section))
+
+
+def _section_post(
+    request: HttpRequest,
+    youth: Youth,
+    *,
+    form: Any,
+    section: str,
+    message: str,
+    action: Callable[[dict], Any],
+    bound_key: str | None = None,
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return _done(request, youth.pk, section, message)
+    # Re-render the file with this form bound: what was typed stays on screen with the errors.
+    return _render_file(request, youth, bound={bound_key or section: form}, status=200)
+
+
+# ---------------------------------------------------------------------------------------------- diagnosis
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def barrier_add(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    if not can_read_diagnosis(request.user, youth):
+        raise Http404
+    form = BarrierForm(request.POST)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="diagnostic",
+        message="Frein ajouté au diagnostic.",
+        action=lambda d: services.record_barrier(
+            by=request.user,
+            youth=youth,
+            domain=d["domain"],
+            detail=d["detail"],
+            severity=d["severity"],
+            noted_on=d["noted_on"],
+            comment=d["comment"],
+        ),
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def barrier_resolve(request: HttpRequest, pk: int, barrier_pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    if not can_read_diagnosis(request.user, youth):
+        raise Http404
+    barrier = get_or_404(Barrier.objects.filter(youth=youth).select_related("youth"), pk=barrier_pk)
+    key = f"lever{barrier.pk}"
+    form = ResolveBarrierForm(request.POST, prefix=key)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="diagnostic",
+        message="Frein levé.",
+        bound_key=key,
+        action=lambda d: services.resolve_barrier(
+            by=request.user, barrier=barrier, resolved_on=d["resolved_on"]
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------------- programmes
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    form = EnrolForm(request.POST)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="dispositifs",
+        message="Entrée en dispositif enregistrée.",
+        action=lambda d: services.enrol(
+            by=request.user,
+            youth=youth,
+            programme=d["programme"],
+            start_on=d["start_on"],
+            planned_end_on=d["planned_end_on"],
+        ),
+    )
+
+
+def _open_enrolment(youth: Youth, enrolment_pk: int) -> Enrolment:
+    return get_or_404(
+        Enrolment.objects.filter(youth=youth, status__in=OPEN_ENROLMENT_STATUSES).select_related(
+            "programme", "youth"
+        ),
+        pk=enrolment_pk,
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def enrolment_end(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    enrolment = _open_enrolment(youth, enrolment_pk)
+    key = f"fin{enrolment.pk}"
+    form = EndEnrolmentForm(request.POST, prefix=key)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="dispositifs",
+        message="Sortie de dispositif enregistrée.",
+        bound_key=key,
+        action=lambda d: services.end_enrolment(
+            by=request.user,
+            enrolment=enrolment,
+            status=d["status"],
+            ended_on=d["ended_on"],
+            end_reason=d["end_reason"],
+            comment=d["comment"],
+        ),
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def week_validate(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    enrolment = get_or_404(
+        Enrolment.objects.filter(youth=youth).select_related("programme", "youth"), pk=enrolment_pk
+    )
+    prefix = request.POST.get("prefix", "")
+    if not prefix.startswith(f"semaine{enrolment.pk}-"):
+        raise Http404
+    form = WeekForm(request.POST, prefix=prefix)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="dispositifs",
+        message="Semaine validée.",
+        bound_key=prefix,
+        action=lambda d: services.validate_week(
+            by=request.user,
+            enrolment=enrolment,
+            week_start=d["week_start"],
+            added_hours=d["added_hours"],
+            added_comment=d["added_comment"],
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------------------------- events
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def event_add(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    form = EventForm(request.POST, youth=youth, user=request.user)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="evenements",
+        message="Événement enregistré.",
+        action=lambda d: services.record_event(
+            by=request.user,
+            youth=youth,
+            kind=d["kind"],
+            starts_at=d["starts_at"],
+            duration_minutes=d["duration_minutes"],
+            counsellor=d["counsellor"] or request.user,
+            site=d["site"],
+            channel=d["channel"],
+            status=d["status"],
+            themes=d["themes"],
+            notes=d["notes"],
+            is_internal=d["is_internal"],
+        ),
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def event_status(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    event = get_or_404(Event.objects.filter(youth=youth).select_related("youth"), pk=event_pk)
+    key = f"statut{event.pk}"
+    form = EventStatusForm(request.POST, prefix=key)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="evenements",
+        message="Statut du rendez-vous mis à jour.",
+        bound_key=key,
+        action=lambda d: services.set_event_status(by=request.user, event=event, status=d["status"]),
+    )
+
+
+# ------------------------------------------------------------------------------------ proposals, situations
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def proposal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    form = ProposalForm(request.POST)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="propositions",
+        message="Proposition enregistrée.",
+        action=lambda d: services.add_proposal(
+            by=request.user,
+            youth=youth,
+            kind=d["kind"],
+            description=d["description"],
+            proposed_on=d["proposed_on"],
+        ),
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def proposal_outcome(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    proposal = get_or_404(Proposal.objects.filter(youth=youth).select_related("youth"), pk=proposal_pk)
+    key = f"resultat{proposal.pk}"
+    form = ProposalOutcomeForm(request.POST, prefix=key)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="propositions",
+        message="Proposition mise à jour.",
+        bound_key=key,
+        action=lambda d: services.set_proposal_outcome(
+            by=request.user,
+            proposal=proposal,
+            status=d["status"],
+            outcome=d["outcome"],
+            outcome_on=d["outcome_on"],
+        ),
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def situation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    form = SituationForm(request.POST)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="situations",
+        message="Situation enregistrée.",
+        action=lambda d: services.add_situation(
+            by=request.user,
+            youth=youth,
+            kind=d["kind"],
+            contract_type=d["contract_type"],
+            started_on=d["started_on"],
+            ended_on=d["ended_on"],
+            weekly_hours=d["weekly_hours"],
+            label=d["label"],
+            close_current=d["close_current"],
+        ),
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def situation_end(request: HttpRequest, pk: int, situation_pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    situation = get_or_404(Situation.objects.filter(youth=youth).select_related("youth"), pk=situation_pk)
+    key = f"finsit{situation.pk}"
+    form = EndSituationForm(request.POST, prefix=key)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="situations",
+        message="Situation close.",
+        bound_key=key,
+        action=lambda d: services.end_situation(by=request.user, situation=situation, ended_on=d["ended_on"]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- plan
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    form = GoalForm(request.POST)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="plan",
+        message="Objectif ajouté.",
+        action=lambda d: services.add_goal(
+            by=request.user, youth=youth, title=d["title"], due_on=d["due_on"]
+        ),
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def action_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    goal = get_or_404(Goal.objects.filter(youth=youth).select_related("youth"), pk=goal_pk)
+    key = f"action{goal.pk}"
+    form = ActionForm(request.POST, prefix=key)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="plan",
+        message="Action ajoutée.",
+        bound_key=key,
+        action=lambda d: services.add_action(
+            by=request.user, goal=goal, title=d["title"], due_on=d["due_on"]
+        ),
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    action = get_or_404(
+        Action.objects.filter(goal__youth=youth, status=ActionStatus.TODO).select_related("goal__youth"),
+        pk=action_pk,
+    )
+    services.complete_action(by=request.user, action=action)
+    return _done(request, youth.pk, "plan", f"Action « {action.title} » faite.")
+
+
+# ------------------------------------------------------------------------------------- notes and documents
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    form = NoteForm(request.POST)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="notes",
+        message="Note enregistrée.",
+        action=lambda d: services.add_note(
+            by=request.user, youth=youth, text=d["text"], is_internal=d["is_internal"]
+        ),
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    form = DocumentForm(request.POST, request.FILES)
+    return _section_post(
+        request,
+        youth,
+        form=form,
+        section="documents",
+        message="Document déposé.",
+        action=lambda d: services.add_document(
+            by=request.user, youth=youth, uploaded=d["file"], title=d["title"]
+        ),
+    )
+
+
+@role_required(*YOUTH_ROLES)
+@require_GET
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    youth = _load(request, pk)
+    document = get_or_404(Document.objects.filter(youth=youth), pk=document_pk)
+    audit.record("youth.document_downloaded", by=request.user, obj=youth, document_id=document.pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    ext = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"document-{document.pk}.{ext}",
+        content_type=document.content_type or "application/octet-stream",
+    )
+
+
+# ---------------------------------------------------------------------------------- identity, zone, intake
+
+
+def _display(form: IdentityForm, name: str, value: Any) -> str:
+    field = form.fields.get(name)
+    if value in (None, ""):
+        return "—"
+    if name == "phone":
+        return format_phone(value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    if field is not None and getattr(field, "choices", None) and not hasattr(value, "pk"):
+        return str(dict(field.choices).get(value, value))
+    return str(value)
+
+
+@role_required(*WRITER_ROLES)
+@require_http_methods(["GET", "POST"])
+def identity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    conflicts: list[dict] = []
+    last_edit = None
+    if request.method == "POST":
+        form = IdentityForm(request.POST, youth=youth)
+        if form.is_valid():
+            try:
+                changed = services.update_youth(
+                    by=request.user,
+                    youth=youth,
+                    version=form.cleaned_data["version"],
+                    data=form.identity_data(),
+                )
+            except services.ConcurrentEditError as exc:
+                current = exc.current
+                for name in services.IDENTITY_FIELDS:
+                    theirs, yours = getattr(current, name), form.cleaned_data.get(name)
+                    if theirs != yours:
+                        label = form.fields["commune_label" if name == "commune" else name].label
+                        conflicts.append(
+                            {
+                                "field": name,
+                                "label": label,
+                                "theirs": _display(form, name, theirs),
+                                "yours": _display(form, name, yours),
+                            }
+                        )
+                last_edit = (
+                    AuditEntry.objects.for_object("youth.youth", youth.pk)
+                    .filter(action="youth.updated")
+                    .first()
+                )
+                # Keep what this person typed; the new version lets them save it on purpose.
+                data = request.POST.copy()
+                data["version"] = str(current.version)
+                form = IdentityForm(data, youth=current)
+                form.is_valid()
+                youth = current
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(
+                    request, "Identité enregistrée." if changed else "Aucune modification à enregistrer."
+                )
+                return redirect(_file_url(youth))
+    else:
+        form = IdentityForm(youth=youth)
+    return render(
+        request,
+        "youth/identity_form.html",
+        {"youth": youth, "form": form, "conflicts": conflicts, "last_edit": last_edit},
+        status=409 if conflicts else 200,
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def zone_override(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    if not can_manage_zone(request.user, youth.zone_id):
+        raise Http404
+    form = ZoneOverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.override_zone(
+                by=request.user,
+                youth=youth,
+                zone=form.cleaned_data["zone"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Le dossier est désormais suivi par « {form.cleaned_data['zone']} ».")
+            if Youth.objects.visible_to(request.user).filter(pk=youth.pk).exists():
+                return redirect(_file_url(youth))
+            return redirect("youth:transfers")
+    return _render_file(request, youth, bound={"zone": form})
+
+
+def _intake_context(request: HttpRequest, form: IntakeForm, duplicates: list | None = None) -> dict:
+    duplicates = duplicates or []
+    transfer_forms = []
+    for match in duplicates:
+        if match.visible or match.pending_transfer or not can_request_transfer(request.user):
+            transfer_forms.append(None)
+            continue
+        token = signing.dumps({"y": match.pk, "u": request.user.pk}, salt=TRANSFER_SALT)
+        transfer_forms.append(
+            TransferRequestForm(
+                user=request.user,
+                prefix=f"transfert{len(transfer_forms)}",
+                initial={"token": token, "to_zone": (request.user.zone_ids() or [None])[0]},
+            )
+        )
+    selected = form.selected_commune
+    has_quartiers = bool(selected and selected.quartiers.exists())
+    return {
+        "form": form,
+        "duplicates": list(zip(duplicates, transfer_forms, strict=True)),
+        "has_duplicates": bool(duplicates),
+        # Without JavaScript the quartier field is always there; intake.js hides it unless it is needed.
+        "quartier_hidden": not has_quartiers and "quartier" not in form.errors,
+    }
+
+
+@role_required(*WRITER_ROLES)
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        form = IntakeForm(user=request.user)
+        return render(request, "youth/intake.html", _intake_context(request, form))
+    form = IntakeForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "youth/intake.html", _intake_context(request, form))
+    data = form.cleaned_data
+    duplicates = services.find_duplicates(
+        user=request.user,
+        last_name=data["last_name"],
+        first_names=data["first_names"],
+        birth_date=data["birth_date"],
+        phone=data["phone"],
+        email=data["email"],
+    )
+    if duplicates and not data.get("confirm_new"):
+        return render(request, "youth/intake.html", _intake_context(request, form, duplicates))
+    try:
+        youth = services.create_youth(
+            by=request.user,
+            last_name=data["last_name"],
+            first_names=data["first_names"],
+            birth_date=data["birth_date"],
+            sex=data["sex"],
+            phone=data["phone"],
+            email=data["email"],
+            address=data["address"],
+            commune=data["commune"],
+            quartier=data["quartier"],
+            qpv=data["qpv"],
+            education_level=data["education_level"],
+            heard_from=data["heard_from"],
+            situation_kind=data["situation_kind"],
+            contract_type=data["contract_type"],
+            consent_given_on=timezone.localdate(),
+            zone=data.get("zone"),
+            zone_override_reason=data.get("zone_override_reason", ""),
+            ignored_duplicates=tuple(d.pk for d in duplicates),
+        )
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+        return render(request, "youth/intake.html", _intake_context(request, form, duplicates))
+    if Youth.objects.visible_to(request.user).filter(pk=youth.pk).exists():
+        messages.success(request, f"Dossier créé — antenne : {youth.zone}.")
+        return redirect(_file_url(youth))
+    messages.success(
+        request,
+        f"Dossier créé et confié à l'antenne « {youth.zone} », qui suit les jeunes de cette commune.",
+    )
+    return redirect("youth:intake")
+
+
+@role_required(*YOUTH_ROLES)
+@require_GET
+def commune_options(request: HttpRequest) -> HttpResponse:
+    """Autocomplete options (htmx). Without JavaScript the typed name is resolved when the form is sent."""
+    query = request.GET.get("q") or request.GET.get("commune_label") or ""
+    communes = (
+        Commune.objects.search(query)
+        .select_related("zone")
+        .prefetch_related("quartiers")
+        .order_by("name")[:15]
+        if len(query.strip()) >= 2
+        else []
+    )
+    return render(request, "youth/_commune_options.html", {"communes": communes, "query": query})
+
+
+# ----------------------------------------------------------------------------------------------- transfers
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def transfer_request(request: HttpRequest) -> HttpResponse:
+    if not can_request_transfer(request.user):
+        raise Http404
+    prefix = request.POST.get("prefix", "")
+    if not prefix.startswith("transfert"):
+        raise Http404
+    form = TransferRequestForm(request.POST, user=request.user, prefix=prefix)
+    if not form.is_valid():
+        messages.error(request, "La demande de transfert n'a pas pu être envoyée : choisissez la zone.")
+        return redirect("youth:intake")
+    try:
+        payload = signing.loads(
+            form.cleaned_data["token"], salt=TRANSFER_SALT, max_age=TRANSFER_TOKEN_MAX_AGE
+        )
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    if payload.get("u") != request.user.pk:
+        raise Http404
+    youth = get_or_404(Youth.objects.select_related("zone"), pk=payload.get("y"))
+    try:
+        services.request_transfer(
+            by=request.user,
+            youth=youth,
+            to_zone=form.cleaned_data["to_zone"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("youth:intake")
+    messages.success(request, f"Demande de transfert envoyée à l'antenne « {youth.zone} ».")
+    return redirect("youth:transfers")
+
+
+@role_required(*YOUTH_ROLES)
+@require_GET
+def transfers(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    zone_ids = managed_zone_ids(user)
+    to_decide = []
+    if zone_ids is None or zone_ids:
+        to_decide = list(
+            TransferRequest.objects.to_decide_by(user).select_related(
+                "youth", "from_zone", "to_zone", "requested_by"
+            )
+        )
+        for transfer in to_decide:
+            transfer.decision_form = TransferDecisionForm(prefix=f"decision{transfer.pk}")  # type: ignore[attr-defined]
+    sent = list(
+        TransferRequest.objects.filter(requested_by=user)
+        .select_related("youth", "from_zone", "to_zone", "decided_by")
+        .order_by("-created")[:30]
+    )
+    return render(
+        request,
+        "youth/transfers.html",
+        {"to_decide": to_decide, "sent": sent, "is_manager": zone_ids is None or bool(zone_ids)},
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def transfer_decide(request: HttpRequest, transfer_pk: int) -> HttpResponse:
+    transfer = get_or_404(
+        TransferRequest.objects.to_decide_by(request.user).select_related("youth", "to_zone"), pk=transfer_pk
+    )
+    form = TransferDecisionForm(request.POST, prefix=f"decision{transfer.pk}")
+    if not form.is_valid():
+        messages.error(request, "Choisissez « Accepter » ou « Refuser ».")
+        return redirect("youth:transfers")
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        services.decide_transfer(
+            by=request.user, transfer=transfer, accept=accept, comment=form.cleaned_data["comment"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Transfert accepté : le dossier part vers « {transfer.to_zone} »."
+            if accept
+            else "Transfert refusé.",
+        )
+    return redirect("youth:transfers")
+
+
+# -------------------------------------------------------------------------------------------------- agenda
+
+
+@role_required(*YOUTH_ROLES)
+@require_GET
+def agenda(request: HttpRequest) -> HttpResponse:
+    form = AgendaForm(request.GET)
+    form.is_valid()
+    params = getattr(form, "cleaned_data", {})
+    monday = selectors.parse_iso_week(params.get("semaine"))
+    allowed = counsellors_for_agenda(request.user)
+    counsellor: Any = request.user
+    wanted = params.get("conseiller")
+    choices = []
+    if managed_zone_ids(request.user) != []:
+        choices = list(allowed)
+        if wanted:
+            counsellor = next((c for c in choices if c.pk == wanted), request.user)
+    days = selectors.week_agenda(request.user, counsellor, monday)
+    return render(
+        request,
+        "youth/agenda.html",
+        {
+            "days": days,
+            "counts": selectors.agenda_counts(days),
+            "monday": monday,
+            "sunday": monday + timedelta(days=6),
+            "week": selectors.iso_week(monday),
+            "previous_week": selectors.iso_week(monday - timedelta(days=7)),
+            "next_week": selectors.iso_week(monday + timedelta(days=7)),
+            "this_week": selectors.iso_week(selectors.parse_iso_week("")),
+            "counsellor": counsellor,
+            "counsellor_choices": choices,
+            "is_me": counsellor.pk == request.user.pk,
+        },
+    )

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from .factories import years_ago
+
+
+def intake_data(commune, **overrides) -> dict:
+    """What the intake form posts when a counsellor picked the commune in the autocomplete."""
+    data = {
+        "last_name": "Le Gall",
+        "first_names": "Kévin",
+        "birth_date": (years_ago(19) - timedelta(days=40)).isoformat(),
+        "sex": "M",
+        "phone": "06 12 34 56 78",
+        "email": "Kevin.LeGall@Example.test",
+        "address": "3 rue de Gaël",
+        "commune_label": f"{commune.name} ({commune.postal_code_list[0]})",
+        "commune": str(commune.pk),
+        "education_level": "3",
+        "heard_from": "outreach",
+        "situation_kind": "unemployed",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def today():
+    return timezone.localdate()
