@@ -1,7 +1,26 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from . import services
 from .models import EpciMembership, User, ZoneMembership
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's own login page follows the same rules as ours: one spelling per address for the
+    lockout, and the login written to the audit log (failures are audited by receivers.py)."""
+
+    def clean_username(self) -> str:
+        return (self.cleaned_data.get("username") or "").strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.request is not None:
+            services.record_login(request=self.request, user=self.get_user())
+        return cleaned
+
+
+admin.site.login_form = AdminLoginForm
 
 
 class ZoneMembershipInline(admin.TabularInline):

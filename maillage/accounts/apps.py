@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the audit of authentication events
+        from . import receivers  # noqa: F401 - connects the audit of failed logins

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
@@ -61,15 +63,30 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         # Demo accounts cannot log in outside demo mode: no reset link for them either.
         return (user for user in users if not user.is_demo_account)
 
-    def save(self, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         self.sent_count = 0
-        super().save(**kwargs)
+        super().save(*args, **kwargs)
         if not self.sent_count:
             # Unknown, inactive or demo address: audited without the typed address.
             record("auth.password_reset_requested", matched=False)
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
-        super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        super().send_mail(
+            subject_template_name,
+            email_template_name,
+            context,
+            from_email,
+            to_email,
+            html_email_template_name,
+        )
         self.sent_count += 1
         record("auth.password_reset_requested", obj=context["user"], matched=True)
 

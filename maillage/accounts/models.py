@@ -56,7 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # typed by AbstractBaseUser
 
     class Meta:
         verbose_name = _("utilisateur")
@@ -103,7 +103,9 @@ class ZoneMembership(BaseModel):
     """Binds a staff member to a zone (antenne) they work in."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="zone_memberships")
-    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="memberships")
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="memberships"
+    )
 
     class Meta:
         verbose_name = _("rattachement à une zone")
@@ -118,7 +120,9 @@ class EpciMembership(BaseModel):
     """Binds an elected official to the EPCI whose aggregates they may read."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="epci_memberships")
-    epci = models.ForeignKey(EPCI, verbose_name=_("EPCI"), on_delete=models.PROTECT, related_name="memberships")
+    epci = models.ForeignKey(
+        EPCI, verbose_name=_("EPCI"), on_delete=models.PROTECT, related_name="memberships"
+    )
 
     class Meta:
         verbose_name = _("rattachement à un EPCI")

@@ -1,35 +1,19 @@
-"""Audit of Django's authentication events.
+"""Audit of failed logins, whatever the login page (ours or the admin's).
 
-Django announces every login, logout and failed login with a signal, whatever the path (our login page,
-the admin login, a session ended by SessionLimitsMiddleware, a test client's force_login). Listening to
-those signals is the only way not to miss one, so this is the one place where accounts uses receivers;
-they only write the audit log and the session clock, never domain data.
+Django announces a failed authentication with the `user_login_failed` signal, after django-axes has
+counted it (axes' receiver is connected first, so `request.axes_locked_out` is already known here).
+Successful logins and logouts are audited where they happen (views, SessionLimitsMiddleware, the admin
+login form), so that a test client's force_login writes nothing.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
 from maillage.core.audit import record
 
-from .middleware import LOGOUT_REASON_ATTR, start_session_clock
 from .models import User
-
-
-@receiver(user_logged_in, dispatch_uid="maillage.accounts.audit_login")
-def audit_login(sender, request, user, **kwargs) -> None:
-    record("auth.login", by=user, obj=user)
-    if request is not None and hasattr(request, "session"):
-        start_session_clock(request)
-
-
-@receiver(user_logged_out, dispatch_uid="maillage.accounts.audit_logout")
-def audit_logout(sender, request, user, **kwargs) -> None:
-    if user is None or not user.is_authenticated:
-        return
-    reason = getattr(request, LOGOUT_REASON_ATTR, "user")
-    record("auth.logout", by=user, obj=user, reason=reason)
 
 
 @receiver(user_login_failed, dispatch_uid="maillage.accounts.audit_login_failed")

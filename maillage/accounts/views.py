@@ -1,59 +1,76 @@
+"""Login, logout, password reset and two-factor authentication.
+
+Every event is audited: logins and logouts here, failed logins in `receivers.py` (Django's signal, which
+also covers the admin login), password reset requests in `forms.py`, the rest in `services.py`.
+"""
+
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 from io import BytesIO
+from typing import cast
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
-from maillage.core.audit import record
-
 from . import services
-from .forms import LoginForm, OTPTokenForm
+from .forms import LoginForm, OTPTokenForm, PasswordResetForm, SetPasswordForm
+from .models import User
 
 
 @method_decorator(login_not_required, name="dispatch")
-@method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class LoginView(auth_views.LoginView):
+    """E-mail and password. django-axes refuses a locked-out address and answers with lockout.html (429)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        record("auth.login", by=self.request.user, obj=self.request.user)
+        services.record_login(request=self.request, user=form.get_user())
         return response
-
-    def form_invalid(self, form):
-        record("auth.login_failed")
-        return super().form_invalid(form)
 
 
 class LogoutView(auth_views.LogoutView):
+    """Logout by POST only; back to the login page (LOGOUT_REDIRECT_URL) with a message."""
+
     template_name = "accounts/logged_out.html"
 
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            record("auth.logout", by=request.user, obj=request.user)
-        return super().post(request, *args, **kwargs)
+            services.record_logout(user=request.user, reason="user")
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 302:
+            messages.success(request, "Vous êtes déconnecté·e.")
+        return response
 
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
+    form_class = PasswordResetForm
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict:  # type: ignore[override]
+        return {"validity": timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)}
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -64,11 +81,12 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
+    form_class = SetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        record("auth.password_reset", by=form.user, obj=form.user)
+        services.complete_password_reset(user=form.user)
         return response
 
 
@@ -77,44 +95,89 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-def _qr_svg(uri: str) -> str:
+THROTTLED_MESSAGE = "Trop de codes erronés : patientez quelques secondes avant de réessayer."
+
+
+def _qr_data_uri(uri: str) -> str:
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = BytesIO()
     image.save(buffer)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def _staff_user(request: HttpRequest) -> User:
+    """The signed-in user (LoginRequiredMiddleware guarantees one on the 2FA pages)."""
+    return cast(User, request.user)
+
+
+def _is_verified(user: User) -> bool:
+    return bool(user.is_verified())  # type: ignore[attr-defined]  # set by django_otp's OTPMiddleware
+
+
+def _next_url(request: HttpRequest) -> str:
+    """The page asked for before the code (only on this site), or the home page."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@never_cache
+@sensitive_post_parameters("token")
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Set up a TOTP device: show the QR code and the secret, confirm with a first code."""
-    if any(devices_for_user(request.user)):
+    user = _staff_user(request)
+    if _is_verified(user):
+        return redirect(_next_url(request))
+    if any(devices_for_user(user)):
         return redirect("accounts:otp_verify")
-    device = services.pending_totp_device(request.user)
+    device = services.pending_totp_device(user)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.confirm_totp_device(user=request.user, device=device, token=form.cleaned_data["token"]):
-            otp_login(request, device)
-            messages.success(request, "La double authentification est activée.")
-            return redirect("core:home")
-        form.add_error("token", "Ce code n'est pas valide. Vérifiez l'heure de votre téléphone et réessayez.")
+        try:
+            confirmed = services.confirm_totp_device(
+                user=user, device=device, token=form.cleaned_data["token"]
+            )
+        except services.OTPThrottled:
+            form.add_error("token", THROTTLED_MESSAGE)
+        else:
+            if confirmed:
+                otp_login(request, device)
+                messages.success(request, "La double authentification est activée sur votre compte.")
+                return redirect(_next_url(request))
+            form.add_error(
+                "token", "Ce code n'est pas valide. Vérifiez l'heure de votre téléphone et réessayez."
+            )
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-    return render(
-        request,
-        "accounts/otp_setup.html",
-        {"form": form, "qr": _qr_svg(device.config_url), "secret": secret},
-    )
+    context = {
+        "form": form,
+        "qr": _qr_data_uri(device.config_url),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "next": _next_url(request),
+    }
+    return render(request, "accounts/otp_setup.html", context)
 
 
+@never_cache
+@sensitive_post_parameters("token")
 def otp_verify(request: HttpRequest) -> HttpResponse:
-    devices = [d for d in devices_for_user(request.user)]
-    if not devices:
+    """Ask for the current code of the user's authentication application."""
+    user = _staff_user(request)
+    if _is_verified(user):
+        return redirect(_next_url(request))
+    if not any(devices_for_user(user)):
         return redirect("accounts:otp_setup")
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in devices:
-            if device.verify_token(form.cleaned_data["token"]):
+        try:
+            device = services.verify_totp(user=user, token=form.cleaned_data["token"])
+        except services.OTPThrottled:
+            form.add_error("token", THROTTLED_MESSAGE)
+        else:
+            if device is not None:
                 otp_login(request, device)
-                record("auth.otp_verified", by=request.user, obj=request.user)
-                return redirect(request.GET.get("next") or "core:home")
-        record("auth.otp_failed", by=request.user, obj=request.user)
-        form.add_error("token", "Ce code n'est pas valide.")
-    return render(request, "accounts/otp_verify.html", {"form": form})
+                return redirect(_next_url(request))
+            form.add_error("token", "Ce code n'est pas valide.")
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
