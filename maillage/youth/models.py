@@ -980,3 +980,29 @@ class TransferRequest(BaseModel):
 
     def __str__(self) -> str:
         return f"Transfert {self.from_zone} → {self.to_zone}"
+
+
+# --- retention / lists (part 2) ---
+
+
+class RetentionNotice(BaseModel):
+    """Notice that a file with no contact for YOUTH_RETENTION_DAYS will be anonymised on `anonymise_on`
+    (30 days later), unless a contact is recorded before. Written and read by retention.py only."""
+
+    youth = models.OneToOneField(Youth, on_delete=models.CASCADE, related_name="retention_notice")
+    notified_on = models.DateField(_("préavis donné le"))
+    anonymise_on = models.DateField(_("anonymisation prévue le"))
+
+    class Meta:
+        verbose_name = _("préavis d'anonymisation")
+        verbose_name_plural = _("préavis d'anonymisation")
+        ordering = ["anonymise_on", "id"]
+        indexes = [models.Index(fields=["anonymise_on"], name="retention_notice_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(anonymise_on__gte=F("notified_on")), name="retention_notice_after_notified"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Anonymisation prévue le {self.anonymise_on:%d/%m/%Y}"
