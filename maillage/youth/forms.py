@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -285,8 +286,32 @@ class IntakeForm(IdentityFieldsForm):
         return cleaned
 
 
+IDENTITY_SALT = "youth.identity-original"
+
+
+def identity_snapshot(values: dict) -> dict[str, str]:
+    """Comparable text of each identity field (pk for relations, ISO for dates)."""
+    snapshot = {}
+    for name in services.IDENTITY_FIELDS:
+        value = values.get(name)
+        if hasattr(value, "pk"):
+            value = value.pk
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        snapshot[name] = "" if value is None else str(value)
+    return snapshot
+
+
+def youth_snapshot(youth: Youth) -> dict[str, str]:
+    return identity_snapshot({name: getattr(youth, name) for name in services.IDENTITY_FIELDS})
+
+
 class IdentityForm(IdentityFieldsForm):
+    """The identity form carries the version it was opened at, and (signed) the values it showed, so that
+    a concurrent save is detected (version) and merged field by field (original values)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput())
+    original = forms.CharField(widget=forms.HiddenInput(), required=False)
 
     def __init__(self, *args, youth: Youth, **kwargs):
         if not kwargs.get("data") and not (args and args[0]):
@@ -294,6 +319,12 @@ class IdentityForm(IdentityFieldsForm):
         super().__init__(*args, **kwargs)
         self.youth = youth
         self.age_reference_date = youth.intake_on
+
+    def original_values(self) -> dict[str, str] | None:
+        try:
+            return signing.loads(self.cleaned_data.get("original") or "", salt=IDENTITY_SALT)
+        except signing.BadSignature:
+            return None
 
 
 def identity_initial(youth: Youth) -> dict:
@@ -314,6 +345,17 @@ def identity_initial(youth: Youth) -> dict:
         "education_level": youth.education_level,
         "heard_from": youth.heard_from,
         "version": youth.version,
+        "original": signing.dumps(youth_snapshot(youth), salt=IDENTITY_SALT),
+    }
+
+
+def identity_post_values(youth: Youth) -> dict[str, str]:
+    """The current row as the form posts it (to put someone else's change back into a form)."""
+    initial = identity_initial(youth)
+    values = {name: initial[name] for name in (*services.IDENTITY_FIELDS, "commune_label")}
+    return {
+        name: (value.isoformat() if hasattr(value, "isoformat") else "" if value is None else str(value))
+        for name, value in values.items()
     }
 
 

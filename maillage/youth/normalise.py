@@ -81,7 +81,8 @@ def _compact(value: str) -> str:
 def youth_identity_key(last_name: str, first_names: str, birth_date: date | None) -> str:
     """Duplicate-detection key: last name + first given name (spaces, accents, hyphens ignored) + birth date.
 
-    "Le Gall" and "LEGALL" match; "Jean-Pierre Marie" matches "Jean Pierre" but not "Jean".
+    "Le Gall" and "LEGALL" match; "Jean-Pierre Marie" matches "Jean-Pierre" but not "Jean" (a hyphenated
+    first name is one name). Phone and e-mail catch what this key misses.
     """
     if not last_name or not first_names or birth_date is None:
         return ""

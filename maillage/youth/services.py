@@ -253,7 +253,7 @@ def create_youth(
         if not zone_override_reason.strip():
             raise ValidationError({"zone_override_reason": "Indiquez le motif du choix d'une autre zone."})
         final_zone, reason = zone, zone_override_reason.strip()
-    if counsellor is None and getattr(by, "role", None) == Role.COUNSELLOR:
+    if counsellor is None and getattr(by, "role", None) == Role.COUNSELLOR and final_zone.pk in by.zone_ids():
         counsellor = by
     phone = normalise_phone(phone)
     email = normalise_email(email)

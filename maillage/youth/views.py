@@ -36,6 +36,7 @@ from .access import (
 )
 from .enums import OPEN_ENROLMENT_STATUSES, ActionStatus, EventStatus, GoalStatus
 from .forms import (
+    IDENTITY_SALT,
     ActionForm,
     AgendaForm,
     BarrierForm,
@@ -59,6 +60,9 @@ from .forms import (
     ZoneOverrideForm,
     apply_validation_error,
     counsellors_for_agenda,
+    identity_post_values,
+    identity_snapshot,
+    youth_snapshot,
 )
 from .models import (
     Action,
@@ -633,12 +637,56 @@ def _display(form: IdentityForm, name: str, value: Any) -> str:
     return str(value)
 
 
+def _merge_concurrent_edit(
+    request: HttpRequest, form: IdentityForm, current: Youth
+) -> tuple[IdentityForm, list, list]:
+    """Three-way merge of the identity form after a concurrent save.
+
+    For each field: the value the form showed (original), what this person typed (mine), what is saved now
+    (theirs). Changed only by the other person: their value is put into the form (listed, not lost).
+    Changed by both, differently: a conflict, shown side by side; the form keeps this person's input.
+    Returns the new form (at the current version) and the two lists.
+    """
+    original = form.original_values() or {}
+    mine = identity_snapshot(form.cleaned_data)
+    theirs = youth_snapshot(current)
+    current_post = identity_post_values(current)
+    data = request.POST.copy()
+    conflicts, taken = [], []
+    for name in services.IDENTITY_FIELDS:
+        label = form.fields["commune_label" if name == "commune" else name].label
+        row = {
+            "field": name,
+            "label": label,
+            "theirs": _display(form, name, getattr(current, name)),
+            "yours": _display(form, name, form.cleaned_data.get(name)),
+        }
+        if mine[name] == theirs[name]:
+            continue
+        if name in original and mine[name] == original[name]:
+            data[name] = current_post[name]
+            if name == "commune":
+                data["commune_label"] = current_post["commune_label"]
+            taken.append(row)
+        else:
+            conflicts.append(row)
+    data["version"] = str(current.version)
+    data["original"] = signing.dumps(theirs, salt=IDENTITY_SALT)
+    merged = IdentityForm(data, youth=current)
+    merged.is_valid()
+    return merged, conflicts, taken
+
+
 @role_required(*WRITER_ROLES)
 @require_http_methods(["GET", "POST"])
 def identity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Optimistic concurrency: the save is UPDATE … WHERE version = N; when someone saved in between,
+    nothing is written and both versions are shown, this person's input kept in the form."""
     youth = _load(request, pk, edit=True)
     conflicts: list[dict] = []
+    taken: list[dict] = []
     last_edit = None
+    concurrent = False
     if request.method == "POST":
         form = IdentityForm(request.POST, youth=youth)
         if form.is_valid():
@@ -650,30 +698,14 @@ def identity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     data=form.identity_data(),
                 )
             except services.ConcurrentEditError as exc:
-                current = exc.current
-                for name in services.IDENTITY_FIELDS:
-                    theirs, yours = getattr(current, name), form.cleaned_data.get(name)
-                    if theirs != yours:
-                        label = form.fields["commune_label" if name == "commune" else name].label
-                        conflicts.append(
-                            {
-                                "field": name,
-                                "label": label,
-                                "theirs": _display(form, name, theirs),
-                                "yours": _display(form, name, yours),
-                            }
-                        )
+                concurrent = True
+                youth = exc.current
+                form, conflicts, taken = _merge_concurrent_edit(request, form, exc.current)
                 last_edit = (
                     AuditEntry.objects.for_object("youth.youth", youth.pk)
                     .filter(action="youth.updated")
                     .first()
                 )
-                # Keep what this person typed; the new version lets them save it on purpose.
-                data = request.POST.copy()
-                data["version"] = str(current.version)
-                form = IdentityForm(data, youth=current)
-                form.is_valid()
-                youth = current
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -686,8 +718,15 @@ def identity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "youth/identity_form.html",
-        {"youth": youth, "form": form, "conflicts": conflicts, "last_edit": last_edit},
-        status=409 if conflicts else 200,
+        {
+            "youth": youth,
+            "form": form,
+            "concurrent": concurrent,
+            "conflicts": conflicts,
+            "taken": taken,
+            "last_edit": last_edit,
+        },
+        status=409 if concurrent else 200,
     )
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from .factories import years_ago
 
 
-def intake_data(commune, **overrides) -> dict:
+def intake_data(place, /, **overrides) -> dict:
     """What the intake form posts when a counsellor picked the commune in the autocomplete."""
     data = {
         "last_name": "Le Gall",
@@ -17,8 +17,8 @@ def intake_data(commune, **overrides) -> dict:
         "phone": "06 12 34 56 78",
         "email": "Kevin.LeGall@Example.test",
         "address": "3 rue de Gaël",
-        "commune_label": f"{commune.name} ({commune.postal_code_list[0]})",
-        "commune": str(commune.pk),
+        "commune_label": f"{place.name} ({place.postal_code_list[0]})",
+        "commune": str(place.pk),
         "education_level": "3",
         "heard_from": "outreach",
         "situation_kind": "unemployed",
