@@ -69,7 +69,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "maillage.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -131,6 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "maillage.accounts.validators.DemoPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+PASSWORD_RESET_TIMEOUT = 2 * 3600  # a reset link is valid for two hours
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
@@ -244,7 +244,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "axes": {"level": "WARNING"},
+        "axes": {"level": "ERROR"},  # axes logs typed e-mail addresses at WARNING
         "django.db.backends": {"level": "WARNING"},
     },
 }

@@ -15,6 +15,11 @@ def _no_otp_by_default(settings):
     settings.OTP_REQUIRED_FOR_STAFF = False
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD
