@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from maillage.accounts.views import LogoutView
 
 urlpatterns = [
     path("", include("maillage.core.urls")),
@@ -11,6 +12,6 @@ urlpatterns = [
     path("", include("maillage.partners.urls")),
     path("observatoire/", include("maillage.observatory.urls")),
     # The admin logs out through our audited logout view.
-    path("admin/logout/", RedirectView.as_view(pattern_name="accounts:logout", permanent=False)),
+    path("admin/logout/", LogoutView.as_view(), name="admin_logout"),
     path("admin/", admin.site.urls),
 ]

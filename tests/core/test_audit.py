@@ -69,3 +69,11 @@ def test_audit_entries_are_not_editable_in_admin(client, admin_user):
     entry = AuditEntry.objects.get()
     assert client.get(f"/admin/core/auditentry/{entry.pk}/delete/").status_code in {302, 403}
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_admin_logout_is_audited(client, admin_user):
+    client.force_login(admin_user, backend="maillage.accounts.backends.EmailBackend")
+    response = client.post("/admin/logout/")
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="auth.logout", user=admin_user).exists()
+    assert client.get("/").status_code == 302
