@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "maillage.employers",
     "maillage.partners",
     "maillage.observatory",
+    "maillage.portal",
     "maillage.demo",
 ]
 

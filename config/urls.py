@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("maillage.employers.urls")),
     path("", include("maillage.partners.urls")),
     path("observatoire/", include("maillage.observatory.urls")),
+    path("", include("maillage.portal.urls")),
     # The admin logs out through our audited logout view.
     path("admin/logout/", LogoutView.as_view(), name="admin_logout"),
     path("admin/", admin.site.urls),
