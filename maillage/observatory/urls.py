@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "observatory"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+]
