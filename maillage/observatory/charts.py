@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
-from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -95,7 +94,6 @@ class Choropleth:
     colours: dict[Hashable, str]
     legend: tuple[LegendEntry, ...]
     breaks: tuple[Number, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # --- Helpers ---------------------------------------------------------------------------------------------
@@ -636,7 +634,10 @@ def commune_map(
     """ADAPTER to the territory app's commune map: the one place where the observatory calls
     ``maillage.territory.maps.render_commune_map`` (it reads the stored contours, hence the import here and
     not at the top of this otherwise pure module). Communes without a colour get the territory's grey."""
-    from maillage.territory.maps import render_commune_map
+    try:
+        from maillage.territory.maps import render_commune_map
+    except ImportError:  # the territory maps are not installed: the page shows the table only
+        return mark_safe("")  # noqa: S308 - empty
 
     return render_commune_map(
         {key: colour for key, colour in scheme.colours.items() if isinstance(key, int)},

@@ -9,7 +9,7 @@ value written to the CSV file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -62,7 +62,6 @@ class Table:
     export_rows: tuple[TableRow, ...] | None = None
     #: Credit and vintage, repeated in the CSV file so that a downloaded table keeps its source.
     source: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def filename(self) -> str:
