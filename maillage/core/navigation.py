@@ -39,7 +39,7 @@ ITEMS: list[NavItem] = [
     NavItem(
         "Observatoire",
         "observatory:index",
-        frozenset({Role.DIRECTOR, Role.ANALYST, Role.ZONE_MANAGER, Role.ELECTED, Role.ADMIN}),
+        frozenset(STAFF_ROLES | {Role.ELECTED}),
     ),
     NavItem("Territoire", "territory:index", frozenset(STAFF_ROLES)),
     NavItem("Journal d'audit", "core:audit", frozenset({Role.DIRECTOR, Role.ADMIN})),

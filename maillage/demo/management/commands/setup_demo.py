@@ -23,6 +23,7 @@ class Command(BaseCommand):
         accounts = ensure_demo_accounts()
         available = get_commands()
         for command, kwargs in (
+            ("import_open_data", {}),
             ("load_programmes", {}),
             ("generate_demo", {"youths": youths}),
         ):
