@@ -42,7 +42,7 @@ SCHEMA_NAME = "data-inclusion-schema"
 SCHEMA_VERSION = "1.0.1"
 
 #: Our service kinds ↔ the schema's `type` (référentiel types_de_services).
-KIND_TO_TYPE = {
+KIND_TO_TYPE: dict[str, str] = {
     ServiceKind.SUPPORT: "accompagnement",
     ServiceKind.FINANCIAL_AID: "aide-financiere",
     ServiceKind.MATERIAL_AID: "aide-materielle",
@@ -108,7 +108,7 @@ CATEGORY_TO_THEME = {
 }
 
 #: Written in `reseaux_porteurs` only where the kind names the network without doubt.
-KIND_TO_NETWORKS = {
+KIND_TO_NETWORKS: dict[str, list[str]] = {
     OrganisationKind.CCAS: ["ccas-cias"],
     OrganisationKind.PAE: ["maisons-de-l-emploi"],
 }

@@ -59,6 +59,7 @@ class AccessibleFormMixin:
 
     def full_clean(self):
         super().full_clean()  # type: ignore[misc]
+        focused = False
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             described = []
             auto_id = f"id_{self.add_prefix(name)}"  # type: ignore[attr-defined]
@@ -67,6 +68,10 @@ class AccessibleFormMixin:
             if name in self.errors:  # type: ignore[attr-defined]
                 field.widget.attrs["aria-invalid"] = "true"
                 described.append(f"{auto_id}_error")
+                if not focused and not field.widget.is_hidden:
+                    # The first field in error takes the focus when the page comes back.
+                    field.widget.attrs["autofocus"] = True
+                    focused = True
             if described:
                 field.widget.attrs["aria-describedby"] = " ".join(described)
 

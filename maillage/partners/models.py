@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -153,7 +154,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         return self.filter(Q(last_checked_on__isnull=True) | Q(last_checked_on__lt=cutoff))
 
 
-def _territory_q(model: type[models.Model], commune: Commune, outer: str, prefix: str = "") -> Q:
+def _territory_q(model: Any, commune: Commune, outer: str, prefix: str = "") -> Q:
     """The commune is served by the row's listed communes, EPCI, zones, or its whole-area flag."""
     owner = model._meta.model_name  # "organisation" or "service": the FK name on the through tables
     communes = model.communes.through.objects.filter(**{owner: OuterRef(outer)}, commune_id=commune.pk)

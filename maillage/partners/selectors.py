@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .enums import PROJECT_PREPARING_STATUSES, TaskStatus
-from .models import FundingLine, Project, ProjectTask
+from .models import FundingLine, Project, ProjectTask, Service
 
 
 def _youth_model(name: str):
@@ -72,9 +72,8 @@ def with_achieved(queryset: models.QuerySet[FundingLine]) -> models.QuerySet[Fun
 
 
 def achieved_participants(line: FundingLine) -> int:
-    return (
-        with_achieved(FundingLine.objects.filter(pk=line.pk)).values_list("achieved", flat=True).first() or 0
-    )
+    annotated = with_achieved(FundingLine.objects.filter(pk=line.pk)).first()
+    return int(getattr(annotated, "achieved", 0) or 0)
 
 
 @dataclass(frozen=True)
@@ -201,32 +200,37 @@ def upcoming_deadlines(*, today: date | None = None, horizon_days: int = 365) ->
     """Call deadlines of projects in preparation and open project tasks (overdue ones first)."""
     today = today or timezone.localdate()
     until = today + timedelta(days=horizon_days)
-    deadlines = [
-        Deadline(
-            on=p.deadline,
-            kind="call",
-            label=f"Dépôt : {p.call_title or p.title}",
-            project=p,
-            owner=str(p.manager) if p.manager_id else "",
-            overdue=p.deadline < today,
+    deadlines = []
+    projects = Project.objects.filter(
+        status__in=PROJECT_PREPARING_STATUSES, deadline__isnull=False, deadline__lte=until
+    ).select_related("manager")
+    for p in projects:
+        if p.deadline is None:
+            continue
+        deadlines.append(
+            Deadline(
+                on=p.deadline,
+                kind="call",
+                label=f"Dépôt : {p.call_title or p.title}",
+                project=p,
+                owner=str(p.manager) if p.manager_id else "",
+                overdue=p.deadline < today,
+            )
         )
-        for p in Project.objects.filter(
-            status__in=PROJECT_PREPARING_STATUSES, deadline__isnull=False, deadline__lte=until
-        ).select_related("manager")
-    ]
-    deadlines += [
-        Deadline(
-            on=t.due_on,
-            kind="task",
-            label=t.title,
-            project=t.project,
-            owner=str(t.owner) if t.owner_id else "",
-            overdue=t.due_on < today,
+    tasks = ProjectTask.objects.filter(status=TaskStatus.TODO, due_on__isnull=False, due_on__lte=until)
+    for t in tasks.select_related("project", "owner"):
+        if t.due_on is None:
+            continue
+        deadlines.append(
+            Deadline(
+                on=t.due_on,
+                kind="task",
+                label=t.title,
+                project=t.project,
+                owner=str(t.owner) if t.owner_id else "",
+                overdue=t.due_on < today,
+            )
         )
-        for t in ProjectTask.objects.filter(
-            status=TaskStatus.TODO, due_on__isnull=False, due_on__lte=until
-        ).select_related("project", "owner")
-    ]
     # Past call deadlines of projects still "in preparation" are shown (overdue), old ones are not.
     deadlines = [d for d in deadlines if d.on >= today - timedelta(days=90)]
     return sorted(deadlines, key=lambda d: (d.on, d.kind, d.label))
@@ -237,6 +241,18 @@ def deadlines_by_month(deadlines: list[Deadline]) -> list[tuple[date, list[Deadl
     for deadline in deadlines:
         months[deadline.on.replace(day=1)].append(deadline)
     return sorted(months.items())
+
+
+def services_for_barrier(domain: str, commune: Any):
+    """Active services whose theme is this barrier domain and which serve the young person's commune
+    (the barrier domains of the youth app use the same codes as our themes)."""
+    return (
+        Service.objects.active()
+        .with_theme(domain)
+        .serving_commune(commune)
+        .select_related("organisation")
+        .order_by("organisation__search_name", "search_name", "pk")
+    )
 
 
 def share_total(line: FundingLine) -> Decimal:

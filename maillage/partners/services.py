@@ -79,7 +79,7 @@ class TerritoryInput:
         return not (self.whole_area or self.communes or self.epcis or self.zones)
 
 
-def _lock(model: type[models.Model], pk: int, expected_version: int | None):
+def _lock(model: Any, pk: int, expected_version: int | None) -> Any:
     """Reload the row for update and refuse the change if someone saved it since the form was shown."""
     obj = model.objects.select_for_update().get(pk=pk)
     if expected_version is not None and obj.version != expected_version:

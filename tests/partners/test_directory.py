@@ -220,3 +220,20 @@ def test_organisation_detail_query_count_does_not_grow(
     with django_assert_max_num_queries(18):
         response = client.get(reverse("partners:organisation_detail", args=[organisation.pk]))
     assert response.status_code == 200
+
+
+def test_every_barrier_domain_is_a_theme():
+    from maillage.youth.enums import BarrierDomain
+
+    assert set(BarrierDomain.values) <= set(Theme.values)
+
+
+def test_services_for_a_barrier(mobility_services, liffre):
+    from maillage.partners.selectors import services_for_barrier
+
+    assert [s.name for s in services_for_barrier("mobility", liffre)] == [
+        "Auto-école sociale",
+        "Garage solidaire",
+        "Plateforme mobilité",
+        "Vélos de Liffré-Cormier",
+    ]

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.roles import Role
@@ -32,7 +31,7 @@ from ..forms import (
     ServiceForm,
     apply_validation_error,
 )
-from ..models import Contact, Organisation, PartnerMembership, Service, ServiceTheme, stale_cutoff
+from ..models import Contact, Organisation, PartnerMembership, Service, ServiceTheme
 
 
 def _territory_label(listing) -> str:
@@ -129,7 +128,6 @@ def directory(request: HttpRequest) -> HttpResponse:
             "commune": commune,
             "can_edit": access.can_edit_directory(request.user),
             "can_import": request.user.role in IMPORT_ROLES,
-            "stale_days": (timezone.localdate() - stale_cutoff()).days,
         },
     )
 
