@@ -51,7 +51,7 @@ def test_password_reset_end_to_end(client, counsellor_a):
     assert message.to == [counsellor_a.email]
     assert message.subject == "Maillage : choisir un nouveau mot de passe"
     assert "Bonjour" in message.body
-    assert "valable 3 jours" in message.body
+    assert "valable 2 heures" in message.body  # settings.PASSWORD_RESET_TIMEOUT
     assert "&#x27;" not in message.body  # plain text, not HTML-escaped
 
     link = reset_link(message)

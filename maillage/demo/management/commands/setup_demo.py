@@ -26,6 +26,7 @@ class Command(BaseCommand):
             ("import_open_data", {}),
             ("load_programmes", {}),
             ("generate_demo", {"youths": youths}),
+            ("generate_partners_demo", {}),
         ):
             if command in available:
                 call_command(command, stdout=self.stdout, **kwargs)
