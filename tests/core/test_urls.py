@@ -14,6 +14,7 @@ PUBLIC_VIEW_NAMES = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "employers:public_request",
 }
 
 SAMPLE_VALUES = {
