@@ -15,8 +15,12 @@ def test_render_slot_renders_registered_sections_in_order(temporary_slot, tmp_pa
     settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
     (tmp_path / "a.html").write_text("<p>A {{ value }}</p>")
     (tmp_path / "b.html").write_text("<p>B {{ value }}</p>")
-    slots.register_section(slots.SlotSection(temporary_slot, "b", "b.html", lambda r, **kw: {"value": kw["x"]}, 2))
-    slots.register_section(slots.SlotSection(temporary_slot, "a", "a.html", lambda r, **kw: {"value": "<i>"}, 1))
+    slots.register_section(
+        slots.SlotSection(temporary_slot, "b", "b.html", lambda r, **kw: {"value": kw["x"]}, 2)
+    )
+    slots.register_section(
+        slots.SlotSection(temporary_slot, "a", "a.html", lambda r, **kw: {"value": "<i>"}, 1)
+    )
     slots.register_section(slots.SlotSection(temporary_slot, "hidden", "a.html", lambda r, **kw: None, 0))
     request = RequestFactory().get("/")
     html = Template('{% load slots %}{% render_slot "test_slot" x=3 %}').render(Context({"request": request}))
