@@ -155,12 +155,14 @@ class IdentityFieldsForm(AccessibleFormMixin, forms.Form):
         label="Quartier",
         queryset=Quartier.objects.select_related("commune").order_by("commune__name", "number"),
         required=False,
+        empty_label="—",
         help_text="Pour Rennes : le quartier décide de l'antenne.",
     )
     qpv = forms.ModelChoiceField(
         label="Quartier prioritaire (QPV)",
         queryset=QPV.objects.select_related("commune").order_by("commune__name", "name"),
         required=False,
+        empty_label="Non, ou ne sait pas",
         help_text="Si l'adresse est dans un quartier prioritaire de la politique de la ville.",
     )
     education_level = forms.ChoiceField(

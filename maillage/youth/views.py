@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from maillage.core import audit
 from maillage.core.access import get_or_404, role_required
 from maillage.core.models import AuditEntry
+from maillage.core.text import search_key
 from maillage.territory.models import Commune
 
 from . import selectors, services
@@ -841,14 +842,17 @@ def intake(request: HttpRequest) -> HttpResponse:
 def commune_options(request: HttpRequest) -> HttpResponse:
     """Autocomplete options (htmx). Without JavaScript the typed name is resolved when the form is sent."""
     query = request.GET.get("q") or request.GET.get("commune_label") or ""
-    communes = (
-        Commune.objects.search(query)
-        .select_related("zone")
-        .prefetch_related("quartiers")
-        .order_by("name")[:15]
-        if len(query.strip()) >= 2
-        else []
-    )
+    communes: list[Commune] = []
+    if len(query.strip()) >= 2:
+        found = (
+            Commune.objects.search(query)
+            .select_related("zone")
+            .prefetch_related("quartiers")
+            .order_by("name")
+        )
+        # Names starting with what was typed first ("Montf": Montfort-sur-Meu before Bréal-sous-Montfort).
+        key = search_key(query)
+        communes = sorted(found[:30], key=lambda c: (not c.search_name.startswith(key), c.name))[:15]
     return render(request, "youth/_commune_options.html", {"communes": communes, "query": query})
 
 

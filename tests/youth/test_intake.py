@@ -251,6 +251,14 @@ def test_commune_autocomplete_options(login, counsellor_a, commune_a, quartier_a
     assert "Aucune commune" in page
 
 
+def test_communes_starting_with_the_typed_text_come_first(login, counsellor_a, commune_a, zone_a, epci_a):
+    from tests.territory.factories import CommuneFactory
+
+    CommuneFactory(insee_code="35037", name="Bréal-sous-Montfort", zone=zone_a, epci=epci_a)
+    page = login(counsellor_a).get("/jeunes/communes/", {"q": "montf"}).content.decode()
+    assert page.index("Montfort-sur-Meu") < page.index("Bréal-sous-Montfort")
+
+
 def test_intake_page_renders_for_each_writer(login, counsellor_a, zone_manager_a, director, commune_a):
     for user in (counsellor_a, zone_manager_a, director):
         response = login(user).get("/jeunes/nouveau/")
