@@ -34,3 +34,6 @@ urlpatterns = [
     path("<int:pk>/documents/", views.document_add, name="document_add"),
     path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document_download"),
 ]
+from .urls_lists import urlpatterns as _list_patterns  # noqa: E402
+
+urlpatterns += _list_patterns

@@ -1,0 +1,545 @@
+"""Read side of the lists: the counsellor's caseload (home page), the zone manager's team view, and the
+search and filters of /jeunes/. Plus the one write of the team view: reassigning files.
+
+Every function starts from `Youth.objects.visible_to(user)` and runs a fixed number of queries whatever
+the data size: lists are paginated with a *capped* count (counting a million rows on every page is what
+slows lists down), and what each row shows beside the file (current programme, current situation) is
+loaded for the page's rows only, in one query each.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from maillage.accounts.models import User
+from maillage.accounts.roles import Role
+from maillage.core.text import search_key
+
+from . import conf, hours, services
+from .access import can_manage_zone, managed_zone_ids
+from .enums import YouthStatus
+from .models import Action, Enrolment, Event, Situation, Youth
+from .normalise import PHONE_ERROR, age_on, normalise_email, normalise_phone
+from .roles import DIAGNOSIS_ALL_ROLES
+
+#: Roles whose members hold caseloads (the counsellor list of a zone).
+CASELOAD_ROLES = (Role.COUNSELLOR, Role.ZONE_MANAGER)
+#: How many rows the blocks of the home page show (the count says how many there are in all).
+BLOCK_LIMIT = 8
+CASELOAD_PAGE_SIZE = 20
+LIST_PAGE_SIZE = 50
+#: Lists never count beyond this: "more than 10,000" is all anybody needs to know to refine the search.
+COUNT_CAP = 10_000
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def not_seen_cutoff(on: date | None = None) -> date:
+    """Files whose last contact is before this date are "not seen for N weeks" (6 by default)."""
+    return (on or today()) - timedelta(weeks=conf.not_seen_weeks())
+
+
+# ---------------------------------------------------------------------------------------------- paginator
+
+
+class CappedPaginator(Paginator):
+    """A Paginator whose count stops at `cap` (SELECT COUNT(*) FROM (… LIMIT cap + 1)).
+
+    Pages beyond the cap are not reachable: the list says "plus de 10 000" and invites to refine.
+    """
+
+    def __init__(self, object_list, per_page, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = COUNT_CAP if cap is None else cap
+        self.is_capped = False
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list[: self.cap + 1].count()
+        self.is_capped = counted > self.cap
+        return min(counted, self.cap)
+
+
+# ------------------------------------------------------------------------------------------------ sorting
+
+#: Sort keys of the lists (query string value → ordering, French label). Each one is served by an index
+#: whose leading column is the zone or the counsellor (see docs/performance.md).
+SORTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "nom": (("search_key", "id"), "Nom (A → Z)"),
+    "-nom": (("-search_key", "-id"), "Nom (Z → A)"),
+    "contact": (("last_contact_on", "id"), "Dernier contact (le plus ancien d'abord)"),
+    "-contact": (("-last_contact_on", "-id"), "Dernier contact (le plus récent d'abord)"),
+    "age": (("-birth_date", "-id"), "Âge (le plus jeune d'abord)"),
+    "-age": (("birth_date", "id"), "Âge (le plus âgé d'abord)"),
+    "accueil": (("-intake_on", "-id"), "Premier accueil (le plus récent d'abord)"),
+    "-accueil": (("intake_on", "id"), "Premier accueil (le plus ancien d'abord)"),
+}
+DEFAULT_SORT = "nom"
+SORT_CHOICES = [(key, label) for key, (_, label) in SORTS.items()]
+
+
+def ordering_for(sort: str | None) -> tuple[str, ...]:
+    return SORTS.get(sort or DEFAULT_SORT, SORTS[DEFAULT_SORT])[0]
+
+
+# ------------------------------------------------------------------------------------------------- search
+
+_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_PHONE_LIKE = re.compile(r"^\+?[\d\s.\-/()]+$")
+QUERY_MAX_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a typed search means: a name, a birth date, a phone number or an e-mail address."""
+
+    kind: str = ""  # "", "name", "birth_date", "phone", "email"
+    words: tuple[str, ...] = ()
+    day: date | None = None
+    value: str = ""
+
+    KIND_LABELS = {"name": "nom", "birth_date": "date de naissance", "phone": "téléphone", "email": "e-mail"}
+
+    @property
+    def label(self) -> str:
+        return self.KIND_LABELS.get(self.kind, "")
+
+
+def parse_query(raw: str | None) -> ParsedQuery:
+    """Recognise what was typed; raises ValidationError with a French message for what cannot be meant.
+
+    - "12/03/2006", "12-03-2006", "2006-03-12": a birth date (dd/mm/yyyy);
+    - "06 12 34 56 78", "+33 6…": a phone number, normalised as stored;
+    - anything with "@": an e-mail address (exact, case-insensitive);
+    - anything else: words of the name, each matching the start of a word of the last name or first
+      names, accents and case ignored ("le ga" finds "Le Gall", "kevin" finds "Kévin").
+    """
+    text = (raw or "").strip()
+    if not text:
+        return ParsedQuery()
+    if len(text) > QUERY_MAX_LENGTH:
+        raise ValidationError(f"La recherche est trop longue ({QUERY_MAX_LENGTH} caractères au plus).")
+    match = _DATE.match(text)
+    iso = _ISO_DATE.match(text)
+    if match or iso:
+        day_, month, year = match.groups() if match else tuple(reversed(iso.groups()))  # type: ignore[union-attr]
+        try:
+            return ParsedQuery(kind="birth_date", day=date(int(year), int(month), int(day_)))
+        except ValueError:
+            raise ValidationError(
+                f"« {text} » n'est pas une date valide : saisissez la date de naissance au format jj/mm/aaaa "
+                "(par exemple 05/09/2006)."
+            ) from None
+    if "@" in text:
+        return ParsedQuery(kind="email", value=normalise_email(text))
+    digits = sum(ch.isdigit() for ch in text)
+    if _PHONE_LIKE.match(text) and digits >= 6:
+        try:
+            return ParsedQuery(kind="phone", value=normalise_phone(text))
+        except ValueError:
+            raise ValidationError(f"Recherche par téléphone : {PHONE_ERROR}") from None
+    words = tuple(search_key(text).split())
+    if not words:
+        raise ValidationError(
+            "Saisissez un nom, une date de naissance (jj/mm/aaaa), un téléphone ou un e-mail."
+        )
+    return ParsedQuery(kind="name", words=words[:6])
+
+
+def name_matches(queryset: QuerySet[Youth], words: Sequence[str]) -> QuerySet[Youth]:
+    """Each word starts a word of the stored search key ("last first", see normalise.youth_search_key).
+
+    PostgreSQL: a full-text prefix query (`to_tsquery('simple', 'gall:*')`) that the GIN index of
+    migration 0002 serves at a million rows; elsewhere (SQLite): LIKE 'w%' OR LIKE '% w%'. Both give the
+    same rows, since the key holds only [a-z0-9] words separated by single spaces.
+    """
+    if not words:
+        return queryset
+    if connection.vendor == "postgresql":
+        query = " & ".join(f"{word}:*" for word in words)
+        return queryset.alias(name_vector=SearchVector("search_key", config="simple")).filter(
+            name_vector=SearchQuery(query, search_type="raw", config="simple")
+        )
+    condition = Q()
+    for word in words:
+        condition &= Q(search_key__startswith=word) | Q(search_key__contains=" " + word)
+    return queryset.filter(condition)
+
+
+def apply_query(queryset: QuerySet[Youth], parsed: ParsedQuery) -> QuerySet[Youth]:
+    if parsed.kind == "name":
+        return name_matches(queryset, parsed.words)
+    if parsed.kind == "birth_date":
+        return queryset.filter(birth_date=parsed.day)
+    if parsed.kind == "phone":
+        return queryset.filter(phone=parsed.value)
+    if parsed.kind == "email":
+        return queryset.filter(email=parsed.value)
+    return queryset
+
+
+# ------------------------------------------------------------------------------------------- list filters
+
+#: Age bands (label, youngest, oldest inclusive; None: no bound), by age today.
+AGE_BANDS: dict[str, tuple[str, int | None, int | None]] = {
+    "16-17": ("16-17 ans", None, 17),
+    "18-21": ("18-21 ans", 18, 21),
+    "22-25": ("22-25 ans", 22, 25),
+    "26+": ("26 ans et plus", 26, None),
+}
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def in_age_band(queryset: QuerySet[Youth], band: str, on: date | None = None) -> QuerySet[Youth]:
+    """Young people whose age on `on` is in the band, as a range on the indexed birth date."""
+    on = on or today()
+    _, youngest, oldest = AGE_BANDS[band]
+    if youngest is not None:  # at least `youngest` years old: born on or before that birthday
+        queryset = queryset.filter(birth_date__lte=_years_before(on, youngest))
+    if oldest is not None:  # younger than oldest + 1: born after that birthday
+        queryset = queryset.filter(birth_date__gt=_years_before(on, oldest + 1))
+    return queryset
+
+
+def can_filter_by_barrier(user: Any) -> bool:
+    """The barrier filter reveals diagnoses: for the roles that read them (counsellors: own caseload)."""
+    return getattr(user, "role", None) in {*DIAGNOSIS_ALL_ROLES, Role.ZONE_MANAGER, Role.COUNSELLOR}
+
+
+@dataclass
+class ListFilters:
+    """Validated filters of the list (ids, codes and dates: never the typed text in the audit)."""
+
+    query: ParsedQuery = field(default_factory=ParsedQuery)
+    zone_id: int | None = None
+    counsellor: str = ""  # "", "aucun" or a user id
+    programme_id: int | None = None
+    programme_code: str = ""
+    situation: str = ""
+    age_band: str = ""
+    barrier: str = ""
+    status: str = "actifs"
+    not_seen: bool = False
+    sort: str = DEFAULT_SORT
+
+    def audit_summary(self) -> dict[str, Any]:
+        """The filters as the audit log keeps them: kinds and codes, no name, phone or e-mail."""
+        summary: dict[str, Any] = {
+            "recherche": self.query.label,
+            "zone_id": self.zone_id,
+            "conseiller": self.counsellor,
+            "dispositif": self.programme_code,
+            "situation": self.situation,
+            "tranche_age": self.age_band,
+            "frein": self.barrier,
+            "statut": self.status,
+            "pas_vu": self.not_seen,
+            "tri": self.sort,
+        }
+        return {key: value for key, value in summary.items() if value not in ("", None, False)}
+
+
+STATUS_FILTERS = {
+    "actifs": ("Actifs", (YouthStatus.ACTIVE,)),
+    "archives": ("Archivés", (YouthStatus.ARCHIVED,)),
+    "tous": ("Actifs et archivés", (YouthStatus.ACTIVE, YouthStatus.ARCHIVED)),
+}
+
+
+def filtered_youths(user: Any, filters: ListFilters) -> QuerySet[Youth]:
+    """The visible files matching the filters, in the chosen order (no query runs here)."""
+    queryset = Youth.objects.visible_to(user).filter(status__in=STATUS_FILTERS[filters.status][1])
+    queryset = apply_query(queryset, filters.query)
+    if filters.zone_id:
+        queryset = queryset.filter(zone_id=filters.zone_id)
+    if filters.counsellor == "aucun":
+        queryset = queryset.filter(counsellor__isnull=True)
+    elif filters.counsellor:
+        queryset = queryset.filter(counsellor_id=int(filters.counsellor))
+    if filters.programme_id:
+        queryset = queryset.filter(
+            pk__in=Enrolment.objects.open().filter(programme_id=filters.programme_id).values("youth_id")
+        )
+    if filters.situation:
+        queryset = queryset.filter(
+            pk__in=Situation.objects.current(today()).filter(kind=filters.situation).values("youth_id")
+        )
+    if filters.age_band:
+        queryset = in_age_band(queryset, filters.age_band)
+    if filters.not_seen:
+        queryset = queryset.not_seen_since(not_seen_cutoff())
+    if filters.barrier:
+        queryset = restrict_for_barrier_filter(user, queryset).with_open_barrier(filters.barrier)
+    return queryset.order_by(*ordering_for(filters.sort))
+
+
+def restrict_for_barrier_filter(user: Any, queryset: QuerySet[Youth]) -> QuerySet[Youth]:
+    """Only the files whose diagnosis this user may read (access.can_read_diagnosis, as a query)."""
+    role = getattr(user, "role", None)
+    if role in DIAGNOSIS_ALL_ROLES:
+        return queryset
+    if role == Role.ZONE_MANAGER:
+        return queryset.filter(zone_id__in=user.zone_ids())
+    if role == Role.COUNSELLOR:
+        return queryset.filter(counsellor=user, zone_id__in=user.zone_ids())
+    return queryset.none()
+
+
+# --------------------------------------------------------------------------------------------- list rows
+
+
+@dataclass
+class Row:
+    """One line of a list: the file and what the list shows beside it."""
+
+    youth: Youth
+    programme: str = ""
+    situation: str = ""
+
+    @property
+    def age(self) -> int:
+        return age_on(self.youth.birth_date, today())
+
+    @property
+    def not_seen(self) -> bool:
+        last = self.youth.last_contact_on
+        return last is None or last < not_seen_cutoff()
+
+    @property
+    def weeks_since_contact(self) -> int | None:
+        last = self.youth.last_contact_on
+        return None if last is None else (today() - last).days // 7
+
+
+def rows_for(youths: Iterable[Youth]) -> list[Row]:
+    """Rows with the current programme and situation: two queries for the whole page."""
+    youths = list(youths)
+    ids = [y.pk for y in youths]
+    programmes: dict[int, list[str]] = defaultdict(list)
+    situations: dict[int, str] = {}
+    if ids:
+        for youth_id, name in (
+            Enrolment.objects.open()
+            .filter(youth_id__in=ids)
+            .order_by("youth_id", "-start_on", "-id")
+            .values_list("youth_id", "programme__name")
+        ):
+            programmes[youth_id].append(name)
+        for situation in (
+            Situation.objects.current(today())
+            .filter(youth_id__in=ids)
+            .order_by("youth_id", "started_on", "id")
+        ):
+            situations[situation.youth_id] = str(situation)  # the latest started wins
+    return [Row(y, ", ".join(programmes.get(y.pk, [])), situations.get(y.pk, "")) for y in youths]
+
+
+def list_queryset_for_display(queryset: QuerySet[Youth]) -> QuerySet[Youth]:
+    return queryset.select_related("commune", "zone", "counsellor")
+
+
+def paginate_rows(
+    queryset: QuerySet[Youth], page_number: Any, per_page: int = LIST_PAGE_SIZE
+) -> tuple[Page, list[Row]]:
+    paginator = CappedPaginator(list_queryset_for_display(queryset), per_page)
+    page = paginator.get_page(page_number)
+    return page, rows_for(page.object_list)
+
+
+# --------------------------------------------------------------------------------------------- caseload
+
+
+@dataclass
+class CaseloadBlocks:
+    """The counsellor's home page: what to do today, then the whole caseload."""
+
+    today_events: list[Event]
+    not_seen: list[Youth]
+    not_seen_count: int
+    overdue_actions: list[Action]
+    overdue_count: int
+    weeks_under_target: list[hours.WeekHours]
+    cutoff: date
+    weeks: int
+
+
+def caseload_youths(user: Any) -> QuerySet[Youth]:
+    """The counsellor's own active files, among those they may see."""
+    return Youth.objects.visible_to(user).for_counsellor(user).active()
+
+
+def caseload_blocks(user: Any) -> CaseloadBlocks:
+    """Today's appointments, files not seen for 6+ weeks, overdue actions, CEJ weeks under target.
+
+    Eight queries whatever the caseload (two per capped block, four for the hours of the week).
+    """
+    cutoff = not_seen_cutoff()
+    not_seen = caseload_youths(user).not_seen_since(cutoff).order_by("last_contact_on", "search_key", "id")
+    overdue = Action.objects.overdue_for_counsellor(user).filter(goal__youth__status=YouthStatus.ACTIVE)
+    return CaseloadBlocks(
+        today_events=list(Event.objects.today_for_counsellor(user)),
+        not_seen=list(not_seen[:BLOCK_LIMIT]),
+        not_seen_count=not_seen.count(),
+        overdue_actions=list(overdue[:BLOCK_LIMIT]),
+        overdue_count=overdue.count(),
+        weeks_under_target=hours.weeks_under_target(user),
+        cutoff=cutoff,
+        weeks=conf.not_seen_weeks(),
+    )
+
+
+def caseload_page(
+    user: Any, *, query: str = "", sort: str = "", page: Any = 1
+) -> tuple[Page, list[Row], str]:
+    """One page of the counsellor's files, searched by name (or date, phone, e-mail) and sorted.
+
+    Returns the page, its rows, and an error message for a query that cannot be understood.
+    """
+    queryset = caseload_youths(user)
+    error = ""
+    try:
+        queryset = apply_query(queryset, parse_query(query))
+    except ValidationError as exc:
+        error = exc.messages[0]
+        queryset = queryset.none()
+    page_obj, rows = paginate_rows(queryset.order_by(*ordering_for(sort)), page, CASELOAD_PAGE_SIZE)
+    return page_obj, rows, error
+
+
+# -------------------------------------------------------------------------------------- the team (zones)
+
+
+@dataclass
+class CounsellorLoad:
+    counsellor: User | None  # None: the files nobody follows
+    active: int = 0
+    not_seen: int = 0
+
+
+@dataclass
+class ZoneLoads:
+    zone_id: int
+    zone_name: str
+    loads: list[CounsellorLoad]
+
+    @property
+    def total(self) -> int:
+        return sum(load.active for load in self.loads)
+
+    @property
+    def unassigned(self) -> int:
+        return sum(load.active for load in self.loads if load.counsellor is None)
+
+
+def counsellors_of_zones(zone_ids: Iterable[int]) -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            is_active=True, role__in=CASELOAD_ROLES, zone_memberships__zone_id__in=list(zone_ids)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def team_zone_ids(user: Any) -> list[int]:
+    """The zones whose caseloads this user manages (all zones for the director)."""
+    from maillage.territory.models import Zone
+
+    managed = managed_zone_ids(user)
+    if managed is None:
+        return list(Zone.objects.order_by("position", "name").values_list("pk", flat=True))
+    return managed
+
+
+def zone_loads(zone_ids: Sequence[int]) -> list[ZoneLoads]:
+    """Active files and files not seen for 6+ weeks, per counsellor of each zone. Three queries."""
+    from maillage.territory.models import Zone
+
+    cutoff = not_seen_cutoff()
+    counts = (
+        Youth.objects.active()
+        .filter(zone_id__in=list(zone_ids))
+        .values("zone_id", "counsellor_id")
+        .annotate(
+            active=Count("id"),
+            not_seen=Count("id", filter=Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True)),
+        )
+        .order_by()
+    )
+    by_zone: dict[int, dict[int | None, tuple[int, int]]] = defaultdict(dict)
+    for row in counts:
+        by_zone[row["zone_id"]][row["counsellor_id"]] = (row["active"], row["not_seen"])
+    members: dict[int, list[User]] = defaultdict(list)
+    for user in counsellors_of_zones(zone_ids).prefetch_related("zone_memberships"):
+        for membership in user.zone_memberships.all():
+            if membership.zone_id in zone_ids:
+                members[membership.zone_id].append(user)
+    # Files still held by someone who is no longer a counsellor of the zone (left, changed role…).
+    member_ids = {(zone_id, u.pk) for zone_id, zone_users in members.items() for u in zone_users}
+    former_ids = {
+        counsellor_id
+        for zone_id, figures in by_zone.items()
+        for counsellor_id in figures
+        if counsellor_id is not None and (zone_id, counsellor_id) not in member_ids
+    }
+    former = {u.pk: u for u in User.objects.filter(pk__in=former_ids)} if former_ids else {}
+    result = []
+    for zone in Zone.objects.filter(pk__in=list(zone_ids)).order_by("position", "name"):
+        figures = by_zone.get(zone.pk, {})
+        loads = [CounsellorLoad(u, *figures.get(u.pk, (0, 0))) for u in members.get(zone.pk, [])]
+        for counsellor_id, (active, not_seen) in sorted(figures.items(), key=lambda item: item[0] or 0):
+            if counsellor_id is not None and (zone.pk, counsellor_id) not in member_ids:
+                loads.append(CounsellorLoad(former.get(counsellor_id), active, not_seen))
+        if None in figures:
+            loads.append(CounsellorLoad(None, *figures[None]))
+        result.append(ZoneLoads(zone.pk, zone.name, loads))
+    return result
+
+
+@transaction.atomic
+def reassign_files(*, by: Any, youth_ids: Sequence[int], counsellor: User | None) -> int:
+    """Give several files to a counsellor (None: to nobody). Each file is audited by
+    services.assign_counsellor; the zone of every file must be one that `by` manages.
+
+    Returns the number of files that changed hands. Raises ValidationError (French) otherwise.
+    """
+    ids = sorted({int(pk) for pk in youth_ids})
+    if not ids:
+        raise ValidationError("Cochez au moins un dossier à réaffecter.")
+    youths = list(
+        Youth.objects.visible_to(by).filter(pk__in=ids).select_related("zone").select_for_update(of=("self",))
+    )
+    if len(youths) != len(ids):
+        raise ValidationError("Certains dossiers cochés n'existent pas ou ne sont pas dans vos zones.")
+    for youth in youths:
+        if not can_manage_zone(by, youth.zone_id):
+            raise ValidationError(f"Vous ne gérez pas la zone {youth.zone.name}.")
+    changed = 0
+    for youth in youths:
+        if youth.counsellor_id == (counsellor.pk if counsellor else None):
+            continue
+        services.assign_counsellor(by=by, youth=youth, counsellor=counsellor)
+        changed += 1
+    return changed

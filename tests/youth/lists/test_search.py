@@ -1,0 +1,253 @@
+"""/jeunes/?q= : search by name (accents and case ignored, word prefixes), birth date, phone, e-mail; the
+filters; visibility strictly through Youth.objects.visible_to(); junk never gives a 500."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from maillage.core.models import AuditEntry
+from tests.conftest import NON_STAFF_PERSONAS
+from tests.youth.conftest import assert_no_invalid_vars
+from tests.youth.factories import (
+    BarrierFactory,
+    EnrolmentFactory,
+    SituationFactory,
+    YouthFactory,
+    years_ago,
+)
+from tests.youth.helpers import today
+
+
+@pytest.fixture
+def kevin(commune_a, counsellor_a):
+    return YouthFactory(
+        commune=commune_a,
+        counsellor=counsellor_a,
+        last_name="Le Gall",
+        first_names="Kévin Éloi",
+        birth_date=years_ago(19) - timedelta(days=40),
+        phone="+33612345678",
+        email="kevin.legall@example.test",
+    )
+
+
+@pytest.fixture
+def others(commune_a, counsellor_a2):
+    return [
+        YouthFactory(commune=commune_a, counsellor=counsellor_a2, last_name="Gallois", first_names="Chloé"),
+        YouthFactory(commune=commune_a, counsellor=counsellor_a2, last_name="Tallec", first_names="Gaëlle"),
+    ]
+
+
+def _names(response) -> str:
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert_no_invalid_vars(response)
+    return response.content.decode().split('id="resultats"')[1]
+
+
+@pytest.mark.parametrize(
+    ("query", "finds_kevin", "finds_gallois"),
+    [
+        ("le gall", True, False),
+        ("LE GALL KEVIN", True, False),
+        ("gall", True, True),  # a word prefix: Le *Gall*, *Gall*ois
+        ("kev", True, False),
+        ("eloi", True, False),  # a second first name, accent typed or not
+        ("Éloi", True, False),
+        ("gal ke", True, False),
+        ("all", False, False),  # not the start of a word
+        ("chloe", False, False),  # Chloé Gallois is "gallois chloe": found below by prefix of both
+        ("kevin gallois", False, False),
+    ],
+)
+def test_search_by_name(login, counsellor_a, kevin, others, query, finds_kevin, finds_gallois):
+    page = _names(login(counsellor_a).get("/jeunes/", {"q": query}))
+    assert ("LE GALL" in page) is finds_kevin
+    assert ("GALLOIS" in page) is finds_gallois if query != "chloe" else "GALLOIS" in page
+
+
+@pytest.mark.parametrize(
+    "typed", ["{d:%d/%m/%Y}", "{d.day}/{d.month}/{d.year}", "{d:%Y-%m-%d}", "{d:%d-%m-%Y}"]
+)
+def test_search_by_birth_date(login, counsellor_a, kevin, others, typed):
+    page = _names(login(counsellor_a).get("/jeunes/", {"q": typed.format(d=kevin.birth_date)}))
+    assert "LE GALL" in page and "GALLOIS" not in page
+    assert "recherche par date de naissance" in page
+
+
+@pytest.mark.parametrize(
+    "typed", ["06 12 34 56 78", "0612345678", "06.12.34.56.78", "+33 6 12 34 56 78", "0033612345678"]
+)
+def test_search_by_phone_in_any_format(login, counsellor_a, kevin, others, typed):
+    page = _names(login(counsellor_a).get("/jeunes/", {"q": typed}))
+    assert "LE GALL" in page and "GALLOIS" not in page
+
+
+def test_search_by_email_ignores_case(login, counsellor_a, kevin, others):
+    page = _names(login(counsellor_a).get("/jeunes/", {"q": " Kevin.LeGall@Example.test "}))
+    assert "LE GALL" in page and "1 jeune" in page
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": "31/02/2001"}, "n&#x27;est pas une date valide"),
+        ({"q": "06 12 34"}, "Recherche par téléphone"),
+        ({"q": "!!!"}, "Saisissez un nom, une date de naissance"),
+        ({"q": "x" * 150}, "La recherche est trop longue"),
+        ({"zone": "9999"}, "Zone inconnue ou hors de vos zones."),
+        ({"zone": "abc"}, "Zone inconnue ou hors de vos zones."),
+        ({"conseiller": "abc"}, "Conseiller·ère inconnu·e ou hors de vos zones."),
+        ({"dispositif": "nope"}, "Dispositif inconnu."),
+        ({"situation": "astronaut"}, "Situation inconnue."),
+        ({"age": "99-100"}, "Tranche d&#x27;âge inconnue."),
+        ({"tri": "'; drop table"}, "Tri inconnu."),
+        ({"statut": "deleted"}, "Statut inconnu."),
+        ({"frein": "magic"}, "Domaine de frein inconnu."),
+    ],
+)
+def test_junk_in_the_query_string_gives_a_french_message(login, counsellor_a, kevin, params, message):
+    for url in ("/jeunes/", "/jeunes/export.csv"):
+        response = login(counsellor_a).get(url, params)
+        assert response.status_code == 400
+        assert_no_invalid_vars(response)
+        page = response.content.decode()
+        assert message in page
+        assert "Corrigez les champs signalés" in page
+    assert not AuditEntry.objects.filter(action="youth.list_exported").exists()
+
+
+def test_junk_page_number_falls_back(login, counsellor_a, kevin):
+    assert login(counsellor_a).get("/jeunes/", {"page": "abc"}).status_code == 200
+    assert login(counsellor_a).get("/jeunes/", {"page": "-5"}).status_code == 200
+
+
+def test_filters(
+    login, director, commune_a, commune_b, counsellor_a, counsellor_a2, zone_b, cej, kevin, others
+):
+    YouthFactory(commune=commune_b, last_name="Bretonnière")
+    YouthFactory(commune=commune_a, last_name="Mineur", age=17, counsellor=counsellor_a)
+    YouthFactory(commune=commune_a, last_name="Ancien", age=27, archived=True)
+    YouthFactory(commune=commune_a, last_name="Discret", last_contact_on=today() - timedelta(weeks=12))
+    EnrolmentFactory(youth=kevin, programme=cej)
+    SituationFactory(youth=others[0], job=True, started_on=today() - timedelta(days=5))
+    SituationFactory(
+        youth=others[1],
+        job=True,
+        started_on=today() - timedelta(days=50),
+        ended_on=today() - timedelta(days=2),
+    )
+    browser = login(director)
+
+    def shown(**params):
+        return _names(browser.get("/jeunes/", params))
+
+    assert "BRETONNIÈRE" in shown(zone=zone_b.pk) and "LE GALL" not in shown(zone=zone_b.pk)
+    page = shown(conseiller=counsellor_a.pk)
+    assert "LE GALL" in page and "MINEUR" in page and "GALLOIS" not in page
+    page = shown(conseiller="aucun")
+    assert "BRETONNIÈRE" in page and "LE GALL" not in page
+    page = shown(dispositif="cej")
+    assert "LE GALL" in page and "GALLOIS" not in page
+    page = shown(situation="job")
+    assert "GALLOIS" in page and "TALLEC" not in page  # Tallec's job ended: not her current situation
+    page = shown(age="16-17")
+    assert "MINEUR" in page and "LE GALL" not in page
+    page = shown(age="18-21")
+    assert "LE GALL" in page and "MINEUR" not in page
+    page = shown(pas_vu="on")
+    assert "DISCRET" in page and "LE GALL" not in page
+    page = shown(statut="archives", age="26+")
+    assert "ANCIEN" in page and "LE GALL" not in page
+    assert "ANCIEN" not in shown()  # active files by default
+    page = shown(tri="-nom")
+    assert page.index("TALLEC") < page.index("LE GALL")
+
+
+def test_barrier_filter_is_for_those_who_read_diagnoses(
+    login, counsellor_a, counsellor_a2, zone_manager_a, director, analyst, kevin, others
+):
+    BarrierFactory(youth=kevin, domain="housing")
+    BarrierFactory(youth=others[0], domain="housing")  # Gallois, followed by counsellor A2
+    BarrierFactory(youth=others[1], domain="housing", resolved=True)
+
+    page = _names(login(counsellor_a).get("/jeunes/", {"frein": "housing"}))
+    assert "LE GALL" in page and "GALLOIS" not in page  # only their own caseload
+    full = login(counsellor_a).get("/jeunes/").content.decode()
+    assert "ne porte que sur les jeunes que vous suivez" in full
+
+    page = _names(login(zone_manager_a).get("/jeunes/", {"frein": "housing"}))
+    assert "LE GALL" in page and "GALLOIS" in page and "TALLEC" not in page
+    page = _names(login(director).get("/jeunes/", {"frein": "housing"}))
+    assert "GALLOIS" in page
+    entries = AuditEntry.objects.filter(action="youth.list_barrier_filter")
+    assert entries.count() == 3
+    assert entries.filter(user=zone_manager_a).get().extra == {"domain": "housing", "count": 2}
+
+    # Analysts may not read diagnoses: no barrier filter at all, and the parameter is ignored.
+    response = login(analyst).get("/jeunes/")
+    assert 'name="frein"' not in response.content.decode()
+    page = _names(login(analyst).get("/jeunes/", {"frein": "housing"}))
+    assert "TALLEC" in page
+    assert not entries.filter(user=analyst).exists()
+
+
+def test_counsellor_of_zone_b_sees_nothing_of_zone_a(login, counsellor_b, kevin, others, youth_b):
+    browser = login(counsellor_b)
+    for query in (
+        "",
+        "le gall",
+        "gall",
+        "06 12 34 56 78",
+        "kevin.legall@example.test",
+        f"{kevin.birth_date:%d/%m/%Y}",
+    ):
+        page = _names(browser.get("/jeunes/", {"q": query}))
+        assert "LE GALL" not in page and "GALLOIS" not in page and "TALLEC" not in page
+    assert "DURAND" in _names(browser.get("/jeunes/"))
+    csv_text = b"".join(browser.get("/jeunes/export.csv").streaming_content).decode("utf-8-sig")
+    assert "Le Gall" not in csv_text and "Durand" in csv_text
+    # Another zone's id in the filters is refused, not silently widened.
+    response = browser.get("/jeunes/", {"zone": kevin.zone_id})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("persona", [*NON_STAFF_PERSONAS, "employer_officer"])
+@pytest.mark.parametrize(
+    "url", ["/jeunes/", "/jeunes/export.csv", "/jeunes/equipe/", "/jeunes/import/", "/jeunes/conservation/"]
+)
+def test_outsiders_get_404(request, login, persona, url, kevin):
+    assert login(request.getfixturevalue(persona)).get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["/jeunes/", "/jeunes/export.csv", "/jeunes/equipe/", "/jeunes/import/", "/jeunes/conservation/"]
+)
+def test_anonymous_goes_to_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/?next=")
+
+
+@pytest.mark.parametrize("persona", ["counsellor_a", "zone_manager_a"])
+@pytest.mark.parametrize("url", ["/jeunes/import/", "/jeunes/conservation/"])
+def test_director_pages_are_404_for_other_staff(request, login, persona, url):
+    assert login(request.getfixturevalue(persona)).get(url).status_code == 404
+
+
+def test_list_links_to_the_file_and_shows_counts(login, counsellor_a, kevin, others):
+    page = _names(login(counsellor_a).get("/jeunes/"))
+    assert "3 jeunes" in page
+    assert f'href="/jeunes/{kevin.pk}/"' in page
+
+
+def test_capped_count(login, counsellor_a, commune_a, monkeypatch):
+    from maillage.youth import caseload
+
+    monkeypatch.setattr(caseload, "COUNT_CAP", 3)
+    for n in range(5):
+        YouthFactory(commune=commune_a, last_name=f"Nombreux{n}")
+    page = _names(login(counsellor_a).get("/jeunes/"))
+    assert "plus de 3 jeunes" in page
