@@ -18,7 +18,7 @@ from maillage.accounts.roles import Role
 from maillage.core import audit
 from maillage.core.access import get_or_404
 
-from .models import Barrier, Youth
+from .models import Barrier, Youth, YouthQuerySet
 from .roles import ALL_ZONES_MANAGER_ROLES, DIAGNOSIS_ALL_ROLES, WRITER_ROLES, ZONE_MANAGER_ROLES
 
 
@@ -30,7 +30,7 @@ def visible_youths(user: Any) -> QuerySet[Youth]:
     return Youth.objects.visible_to(user)
 
 
-def get_youth_for_user(user: Any, pk: object, *, queryset: QuerySet[Youth] | None = None) -> Youth:
+def get_youth_for_user(user: Any, pk: object, *, queryset: YouthQuerySet | None = None) -> Youth:
     """The file if this user may see it, else 404 (whether it exists or not)."""
     base = queryset if queryset is not None else Youth.objects.all()
     return get_or_404(base.visible_to(user), pk=pk)

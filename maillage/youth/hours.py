@@ -85,8 +85,8 @@ class TrainingSituationsSource:
                     if started_on <= monday + timedelta(days=offset)
                     and (ended_on is None or monday + timedelta(days=offset) <= ended_on)
                 )
-                if days:
-                    result[(youth_id, monday)] += Decimal(weekly_hours) * days / 5
+                if days and weekly_hours is not None:
+                    result[(youth_id, monday)] += weekly_hours * days / 5
         return result
 
 
@@ -171,7 +171,7 @@ def enrolment_weeks(enrolment: Enrolment, *, until: date | None = None, count: i
     if enrolment.ended_on:
         last = min(last, monday_of(enrolment.ended_on))
     first_allowed = monday_of(enrolment.start_on)
-    weeks = []
+    weeks: list[date] = []
     monday = last
     while monday >= first_allowed and len(weeks) < count:
         weeks.append(monday)

@@ -936,7 +936,7 @@ class Document(BaseModel):
 
     @property
     def extension(self) -> str:
-        return os.path.splitext(self.file.name)[1].lstrip(".").upper()
+        return os.path.splitext(self.file.name or "")[1].lstrip(".").upper()
 
 
 class TransferRequest(BaseModel):

@@ -171,10 +171,10 @@ def find_duplicates(
         condition |= Q(email=email)
     if not condition:
         return []
-    candidates = Youth.objects.exclude(status=YouthStatus.ANONYMISED).filter(condition)
+    found = Youth.objects.exclude(status=YouthStatus.ANONYMISED).filter(condition)
     if exclude_pk:
-        candidates = candidates.exclude(pk=exclude_pk)
-    candidates = list(candidates.select_related("zone", "counsellor").order_by("pk")[:limit])
+        found = found.exclude(pk=exclude_pk)
+    candidates = list(found.select_related("zone", "counsellor").order_by("pk")[:limit])
     if not candidates:
         return []
     ids = [c.pk for c in candidates]
