@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.models import BaseModel
@@ -39,13 +39,23 @@ class CompanyQuerySet(models.QuerySet["Company"]):
         )
 
     def for_list(self) -> CompanyQuerySet:
-        """What the list page shows, in a fixed number of queries whatever the page size."""
+        """What the list page shows, in a fixed number of queries whatever the page size.
+
+        The open offers are counted by a correlated subquery, computed for the rows of the page only (a JOIN +
+        GROUP BY would aggregate every company before the LIMIT).
+        """
+        from .offers import Offer
+
+        open_offers = (
+            Offer.objects.open()
+            .filter(company=models.OuterRef("pk"))
+            .order_by()
+            .values("company")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
         return self.select_related("commune__zone", "naf__section", "officer").annotate(
-            open_offer_count=models.Count(
-                "offers",
-                filter=Q(offers__status="open")
-                & (Q(offers__expires_on__isnull=True) | Q(offers__expires_on__gte=timezone.localdate())),
-            )
+            open_offer_count=Coalesce(models.Subquery(open_offers, output_field=models.IntegerField()), 0)
         )
 
 
