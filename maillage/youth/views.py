@@ -35,7 +35,7 @@ from .access import (
     managed_zone_ids,
     require_edit,
 )
-from .enums import OPEN_ENROLMENT_STATUSES, ActionStatus, EventStatus, GoalStatus
+from .enums import OPEN_ENROLMENT_STATUSES, ActionStatus, EnrolmentStatus, EventStatus, GoalStatus
 from .forms import (
     IDENTITY_SALT,
     ActionForm,
@@ -348,6 +348,19 @@ def enrolment_end(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpRespo
 
 @role_required(*WRITER_ROLES)
 @require_POST
+def enrolment_suspend(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+    """Suspend an active enrolment, or resume a suspended one (one button, no form)."""
+    youth = _load(request, pk, edit=True)
+    enrolment = _open_enrolment(youth, enrolment_pk)
+    suspend = enrolment.status == EnrolmentStatus.ACTIVE
+    services.set_enrolment_suspended(by=request.user, enrolment=enrolment, suspended=suspend)
+    return _done(
+        request, youth.pk, "dispositifs", "Dispositif suspendu." if suspend else "Dispositif repris."
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
 def week_validate(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
     youth = _load(request, pk, edit=True)
     enrolment = get_or_404(
@@ -551,6 +564,20 @@ def action_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
         action=lambda d: services.add_action(
             by=request.user, goal=goal, title=d["title"], due_on=d["due_on"]
         ),
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def goal_status(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    goal = get_or_404(Goal.objects.filter(youth=youth).select_related("youth"), pk=goal_pk)
+    status = request.POST.get("status", "")
+    if status not in GoalStatus.values:
+        raise Http404
+    services.set_goal_status(by=request.user, goal=goal, status=status)
+    return _done(
+        request, youth.pk, "plan", f"Objectif « {goal.title} » : {GoalStatus(status).label.lower()}."
     )
 
 

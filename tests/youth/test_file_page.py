@@ -212,6 +212,19 @@ def test_proposal_outcome_situation_plan_and_note(login, youth_a, counsellor_a):
         assert label in history or label.replace("&#x27;", "'") in history or label == "Dossier"
 
 
+def test_goal_reached_or_abandoned(login, youth_a, counsellor_a):
+    goal = GoalFactory(youth=youth_a)
+    browser = login(counsellor_a)
+    assert (
+        browser.post(f"/jeunes/{youth_a.pk}/objectifs/{goal.pk}/statut/", {"status": "nonsense"}).status_code
+        == 404
+    )
+    response = browser.post(f"/jeunes/{youth_a.pk}/objectifs/{goal.pk}/statut/", {"status": "achieved"})
+    assert response.status_code == 302
+    goal.refresh_from_db()
+    assert goal.status == "achieved"
+
+
 def test_history_excludes_reads(login, youth_a, counsellor_a):
     BarrierFactory(youth=youth_a)
     browser = login(counsellor_a)

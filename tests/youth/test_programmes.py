@@ -138,6 +138,20 @@ def test_suspend_and_resume(youth_a, counsellor_a, cej):
     assert enrolment.status == EnrolmentStatus.ACTIVE
 
 
+def test_suspend_and_resume_over_http(login, youth_a, counsellor_a, cej):
+    enrolment = EnrolmentFactory(youth=youth_a, programme=cej)
+    browser = login(counsellor_a)
+    url = f"/jeunes/{youth_a.pk}/dispositifs/{enrolment.pk}/suspension/"
+    assert "Suspendre" in browser.get(f"/jeunes/{youth_a.pk}/").content.decode()
+    assert browser.post(url).status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.SUSPENDED
+    assert "Reprendre" in browser.get(f"/jeunes/{youth_a.pk}/").content.decode()
+    browser.post(url)
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.ACTIVE
+
+
 def test_load_programmes_is_idempotent(db):
     assert load_programmes() == (7, 0)
     assert load_programmes() == (0, 7)
