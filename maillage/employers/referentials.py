@@ -6,7 +6,8 @@ Two steps, as the territory loader does:
    references between files, duplicates — and collects every problem as a French message naming the file,
    the line and the field. If there is any, it raises `ReferentialError` before the database is touched.
 2. `apply_referentials(data)` compares the files with the database inside one transaction and writes only the
-   differences with bulk inserts and updates, so that a second run changes nothing (and says so).
+   differences (COPY on PostgreSQL, multi-row INSERTs elsewhere, bulk updates), so that a second run changes
+   nothing (and says so).
 
 Occupations, appellations and skills that disappear from a new version are kept, marked inactive (offers and
 profiles may point at them) and no longer proposed; links (fiche ↔ skill, mobilities, NAF ↔ ROME) follow the
@@ -701,6 +702,15 @@ def _insert(model: type[models.Model], attnames: list[str], rows: list[tuple]) -
     per_statement = max(1, min(1000, max_params // len(attnames)))
     # Table and column names come from the model, values are parameters.
     head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    if connection.vendor == "postgresql":
+        # COPY is several times faster than INSERT on PostgreSQL (psycopg 3), in the same transaction.
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
