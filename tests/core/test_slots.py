@@ -11,10 +11,18 @@ def temporary_slot():
     slots._SECTIONS.pop("test_slot", None)
 
 
-def test_render_slot_renders_registered_sections_in_order(temporary_slot, tmp_path, settings):
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
-    (tmp_path / "a.html").write_text("<p>A {{ value }}</p>")
-    (tmp_path / "b.html").write_text("<p>B {{ value }}</p>")
+def test_render_slot_renders_registered_sections_in_order(temporary_slot, settings):
+    engine = {**settings.TEMPLATES[0], "APP_DIRS": False, "DIRS": []}
+    engine["OPTIONS"] = {
+        **engine["OPTIONS"],
+        "loaders": [
+            (
+                "django.template.loaders.locmem.Loader",
+                {"a.html": "<p>A {{ value }}</p>", "b.html": "<p>B {{ value }}</p>"},
+            )
+        ],
+    }
+    settings.TEMPLATES = [engine]
     slots.register_section(
         slots.SlotSection(temporary_slot, "b", "b.html", lambda r, **kw: {"value": kw["x"]}, 2)
     )
