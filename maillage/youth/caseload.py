@@ -70,7 +70,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list[: self.cap + 1].count()
+        # Counting needs neither the order nor the joined rows: COUNT(*) over at most cap + 1 ids.
+        counted = self.object_list.order_by().values("pk")[: self.cap + 1].count()
         self.is_capped = counted > self.cap
         return min(counted, self.cap)
 
@@ -310,6 +311,15 @@ def restrict_for_barrier_filter(user: Any, queryset: QuerySet[Youth]) -> QuerySe
 # --------------------------------------------------------------------------------------------- list rows
 
 
+_ACRONYM = re.compile(r"\(([^()]{2,12})\)\s*$")
+
+
+def short_programme_name(name: str) -> str:
+    """ "Contrat d'engagement jeune (CEJ)" -> "CEJ": the acronym in brackets at the end, else the name."""
+    match = _ACRONYM.search(name)
+    return match.group(1) if match else name
+
+
 @dataclass
 class Row:
     """One line of a list: the file and what the list shows beside it."""
@@ -317,6 +327,14 @@ class Row:
     youth: Youth
     programme: str = ""
     situation: str = ""
+
+    @property
+    def programme_short(self) -> str:
+        return (
+            ", ".join(short_programme_name(name) for name in self.programme.split(", "))
+            if self.programme
+            else ""
+        )
 
     @property
     def age(self) -> int:

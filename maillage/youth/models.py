@@ -1006,3 +1006,22 @@ class RetentionNotice(BaseModel):
 
     def __str__(self) -> str:
         return f"Anonymisation prévue le {self.anonymise_on:%d/%m/%Y}"
+
+
+#: Indexes of the lists (caseload.py, docs/performance.md): the active files of a zone in each sort order of
+#: /jeunes/ (name, last contact, age) without a sort, every zone by name for the director, and the counts per
+#: counsellor of the team view from the index alone. Declared here, beside the part that uses them, rather
+#: than in Youth.Meta (the migration state is the same wherever they are listed). The full-text index of the
+#: name search is PostgreSQL-only: migration 0003 creates it there (see caseload.name_matches).
+_ACTIVE = Q(status=YouthStatus.ACTIVE)
+Youth._meta.indexes += [
+    models.Index(fields=["zone", "search_key", "id"], condition=_ACTIVE, name="youth_active_zone_name_idx"),
+    models.Index(
+        fields=["zone", "last_contact_on", "id"], condition=_ACTIVE, name="youth_active_zone_contact_idx"
+    ),
+    models.Index(fields=["zone", "birth_date", "id"], condition=_ACTIVE, name="youth_active_zone_birth_idx"),
+    models.Index(fields=["search_key", "id"], condition=_ACTIVE, name="youth_active_name_idx"),
+    models.Index(
+        fields=["zone", "counsellor", "last_contact_on"], condition=_ACTIVE, name="youth_active_zone_load_idx"
+    ),
+]

@@ -228,10 +228,14 @@ def youth_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     status = 200 if form.is_valid() else 400
+    filter_names = [name for name in form.fields if name not in ("q", "tri")]
+    active_filters = sum(1 for name in filter_names if form.data.get(name) not in (None, ""))
     return render(
         request,
         "youth/lists/list.html",
         {
+            "active_filters": active_filters,
+            "filters_open": bool(active_filters) or form.data.get("tri") or not form.is_valid(),
             "form": form,
             "page": page,
             "rows": rows,

@@ -23,7 +23,9 @@ from tests.youth.helpers import today
 
 from .conftest import grow_caseload
 
-MAX_QUERIES = 30
+#: Ceilings: the home page also renders the other apps' panels; the file page has a dozen sections.
+MAX_QUERIES = 35
+MAX_FILE_QUERIES = 45
 
 
 def _count(browser, url: str) -> int:
@@ -34,11 +36,11 @@ def _count(browser, url: str) -> int:
     return len(ctx)
 
 
-def _same_at_two_sizes(browser, urls, grow, django_assert_max_num_queries) -> None:
+def _same_at_two_sizes(browser, urls, grow, django_assert_max_num_queries, ceiling=MAX_QUERIES) -> None:
     small = {url: _count(browser, url) for url in urls}
     grow()
     for url in urls:
-        with django_assert_max_num_queries(MAX_QUERIES):
+        with django_assert_max_num_queries(ceiling):
             browser.get(url)
         assert _count(browser, url) == small[url], url
 
@@ -105,4 +107,6 @@ def test_file_page(request, login, persona, commune_a, counsellor_a, cej, django
             ActionFactory(goal=GoalFactory(youth=youth))
         YouthFactory.create_batch(20, commune=commune_a, counsellor=counsellor_a)
 
-    _same_at_two_sizes(browser, [f"/jeunes/{youth.pk}/"], grow, django_assert_max_num_queries)
+    _same_at_two_sizes(
+        browser, [f"/jeunes/{youth.pk}/"], grow, django_assert_max_num_queries, ceiling=MAX_FILE_QUERIES
+    )

@@ -1,0 +1,215 @@
+"""Response times of the accompaniment pages at scale: p50 / p95 through the Django test client.
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/maillage_bench
+    .venv/bin/python bench/pages.py --youths 10000
+    .venv/bin/python bench/pages.py --youths 1000000
+
+1. migrates the database, loads the territory, the demo accounts and sites and the programmes;
+2. builds the population with the demo generator (maillage/youth/generator.py), unless the database
+   already holds exactly that many generated files (then it reuses them: a million takes a while);
+3. VACUUM ANALYZE (PostgreSQL), then, logged in as the demo counsellor (conseiller@demo.maillage.test,
+   ~120 files in the Antenne du Pays de Brocéliande) and the demo zone manager, requests each page
+   `--requests` times after a warm-up, and prints p50 / p95 / max in milliseconds and the query count.
+
+Use a database of its own: the generator replaces the generated files (`external_ref` "demo:…") when the
+size differs. The results go in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("MAILLAGE_DEMO", "1")  # the demo accounts log in only in demo mode
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("STATIC_MANIFEST", "0")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def prepare(youths: int, seed: int, out) -> float:
+    """Everything the pages need; returns the generation time in seconds (0 when reused)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from maillage.demo.accounts import ensure_demo_accounts
+    from maillage.demo.sites import ensure_demo_sites
+    from maillage.territory.models import Commune
+    from maillage.youth import generator
+    from maillage.youth.programmes import load_programmes
+
+    call_command("migrate", verbosity=0)
+    if not Commune.objects.exists():
+        call_command("load_territory", stdout=out)
+    ensure_demo_sites()
+    ensure_demo_accounts()
+    load_programmes()
+    existing = generator.generated_youths().count()
+    seconds = 0.0
+    if existing != youths:
+        print(
+            f"Génération de {youths:,} jeunes (remplace les {existing:,} existants)…".replace(",", " "),
+            file=out,
+        )
+        report = generator.generate(youths=youths, seed=seed, reset=bool(existing), progress=True)
+        seconds = report.seconds
+        print(f"  {report.total_rows:,} lignes en {seconds:.0f} s".replace(",", " "), file=out)
+    else:
+        print(f"{youths:,} jeunes générés déjà présents : réutilisés.".replace(",", " "), file=out)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    return seconds
+
+
+def pages() -> list[tuple[str, str, str]]:
+    """(label, persona e-mail, URL) of the measured pages."""
+    from django.db.models import Count
+
+    from maillage.accounts.models import User
+    from maillage.youth.models import Youth
+    from maillage.youth.normalise import format_phone
+
+    counsellor = User.objects.get(email="conseiller@demo.maillage.test")
+    busiest = (
+        Youth.objects.filter(counsellor=counsellor).annotate(n=Count("events")).order_by("-n", "pk").first()
+    )
+    zone_youth = (
+        Youth.objects.filter(zone_id__in=counsellor.zone_ids()).exclude(phone="").order_by("-pk").first()
+    )
+    c, m = counsellor.email, "responsable@demo.maillage.test"
+    result = [
+        ("Accueil conseiller·ère (portefeuille)", c, "/"),
+        ("Portefeuille, page 2 triée par contact", c, "/?pf_tri=contact&pf_page=2"),
+        ("Liste /jeunes/ (zone, par nom)", c, "/jeunes/"),
+        ("Liste, page 20", c, "/jeunes/?page=20"),
+        ("Recherche nom « martin »", c, "/jeunes/?q=martin"),
+        ("Recherche nom « le g »", c, "/jeunes/?q=le+g"),
+        ("Recherche nom + prénom « kev le »", c, "/jeunes/?q=kev+le"),
+        (
+            "Recherche date de naissance",
+            c,
+            f"/jeunes/?q={zone_youth.birth_date:%d/%m/%Y}" if zone_youth else "/jeunes/",
+        ),
+        ("Recherche téléphone", c, f"/jeunes/?q={zone_youth.phone}" if zone_youth else "/jeunes/"),
+        ("Filtres : pas vus, tri contact", c, "/jeunes/?pas_vu=on&tri=contact"),
+        ("Filtres : CEJ, 18-21 ans, tri âge", c, "/jeunes/?dispositif=cej&age=18-21&tri=age"),
+        ("Filtre frein logement (mes jeunes)", c, "/jeunes/?frein=housing"),
+        (
+            "Dossier /jeunes/<id>/ (le plus chargé du portefeuille)",
+            c,
+            f"/jeunes/{busiest.pk if busiest else 0}/",
+        ),
+        ("Accueil responsable (équipe)", m, "/"),
+        ("Équipe : dossiers d'un·e conseiller·ère", m, f"/jeunes/equipe/?conseiller={counsellor.pk}"),
+    ]
+    return result
+
+
+def measure(requests: int, out) -> list[dict]:
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from maillage.accounts.models import User
+
+    clients: dict[str, Client] = {}
+    rows = []
+    for label, email, url in pages():
+        client = clients.get(email)
+        if client is None:
+            client = clients[email] = Client()
+            client.force_login(
+                User.objects.get(email=email), backend="maillage.accounts.backends.EmailBackend"
+            )
+        for _ in range(3):  # warm-up: templates, caches, connection
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        timings = []
+        for _ in range(requests):
+            start = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - start) * 1000)
+            reset_queries()
+        rows.append(
+            {
+                "label": label,
+                "url": url,
+                "queries": len(ctx),
+                "p50": statistics.median(timings),
+                "p95": percentile(timings, 0.95),
+                "max": max(timings),
+            }
+        )
+        print(f"  {label:<42} p50 {rows[-1]['p50']:6.1f} ms  p95 {rows[-1]['p95']:6.1f} ms", file=out)
+    return rows
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0
+    return f"{os.cpu_count()} cœurs ({cpu}), Python {platform.python_version()}, charge moyenne {load:.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--youths", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    out = sys.stdout
+    if connection.vendor != "postgresql":
+        print("Attention : mesurez sur PostgreSQL (DATABASE_URL=postgres://…).", file=out)
+    generation = prepare(args.youths, args.seed, out)
+    from maillage.youth.models import Event, Youth
+
+    total = Youth.objects.count()
+    events = Event.objects.count()
+    print(f"\nMesures ({args.requests} requêtes par page) :", file=out)
+    rows = measure(args.requests, out)
+    print(f"\n{total:,} jeunes, {events:,} événements — {machine()}".replace(",", " "), file=out)
+    if generation:
+        print(f"Génération : {generation:.0f} s", file=out)
+    print("\n| Page | Requêtes SQL | p50 (ms) | p95 (ms) | max (ms) |", file=out)
+    print("|---|---:|---:|---:|---:|", file=out)
+    for row in rows:
+        print(
+            f"| {row['label']} | {row['queries']} | {row['p50']:.1f} | {row['p95']:.1f} | {row['max']:.1f} |",
+            file=out,
+        )
+
+
+if __name__ == "__main__":
+    main()
