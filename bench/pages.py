@@ -106,9 +106,9 @@ def pages() -> list[tuple[str, str, str]]:
         (
             "Recherche date de naissance",
             c,
-            f"/jeunes/?q={zone_youth.birth_date:%d/%m/%Y}" if zone_youth else "/jeunes/",
+            "/jeunes/?" + urlencode({"q": f"{zone_youth.birth_date:%d/%m/%Y}"}),
         ),
-        ("Recherche téléphone", c, f"/jeunes/?q={zone_youth.phone}" if zone_youth else "/jeunes/"),
+        ("Recherche téléphone", c, "/jeunes/?" + urlencode({"q": format_phone(zone_youth.phone)})),
         ("Filtres : pas vus, tri contact", c, "/jeunes/?pas_vu=on&tri=contact"),
         ("Filtres : CEJ, 18-21 ans, tri âge", c, "/jeunes/?dispositif=cej&age=18-21&tri=age"),
         ("Filtre frein logement (mes jeunes)", c, "/jeunes/?frein=housing"),
