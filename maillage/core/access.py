@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404, HttpRequest
 
@@ -19,7 +20,7 @@ def get_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
     """Fetch one object of an already user-scoped queryset, or raise 404."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 

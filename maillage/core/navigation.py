@@ -25,7 +25,9 @@ _EMPLOYER_STAFF = frozenset(
 ITEMS: list[NavItem] = [
     NavItem("Accueil", "core:home", frozenset(r.value for r in Role)),
     NavItem("Jeunes", "youth:list", _YOUTH_STAFF),
+    NavItem("Nouveau jeune", "youth:intake", frozenset({Role.COUNSELLOR, Role.ZONE_MANAGER})),
     NavItem("Agenda", "youth:agenda", frozenset({Role.COUNSELLOR, Role.ZONE_MANAGER})),
+    NavItem("Transferts", "youth:transfers", frozenset({Role.ZONE_MANAGER, Role.DIRECTOR})),
     NavItem("Entreprises", "employers:company_list", _EMPLOYER_STAFF),
     NavItem("Offres", "employers:offer_list", _EMPLOYER_STAFF),
     NavItem("Partenaires", "partners:directory", frozenset(STAFF_ROLES)),

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -36,7 +37,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user: Any = request.user  # authenticated: LoginRequiredMiddleware
     context = {
         "summary": territory_selectors.area_summary(),
         "my_zones": territory_selectors.zones_with_figures(user.zone_ids()) if user.zone_ids() else [],
@@ -59,7 +60,7 @@ class AuditFilterForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
             self.add_error("end", "La date de fin doit suivre la date de début.")
         return cleaned
@@ -85,7 +86,7 @@ class AuditFilterForm(forms.Form):
 
 
 @role_required(Role.DIRECTOR, Role.ADMIN)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: HttpRequest) -> HttpResponseBase:
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.all()
     if form.is_bound and form.is_valid():
