@@ -56,7 +56,7 @@ quality: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEMO_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(DEMO_ENV) $(BIN)/mypy maillage/core maillage/accounts maillage/territory maillage/partners/services.py maillage/partners/access.py \
+	$(DEMO_ENV) $(BIN)/mypy maillage/core maillage/accounts maillage/territory maillage/partners/services.py maillage/partners/access.py maillage/employers/services.py \
 		maillage/youth/services.py maillage/youth/access.py maillage/youth/hours.py maillage/youth/selectors.py
 
 bench: install

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         available = get_commands()
         for command, kwargs in (
             ("import_open_data", {}),
+            ("load_referentials", {}),
             ("load_programmes", {}),
             ("generate_demo", {"youths": youths}),
             ("generate_partners_demo", {}),
