@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
@@ -71,7 +71,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # Counting needs neither the order nor the joined rows: COUNT(*) over at most cap + 1 ids.
-        counted = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        queryset = cast(QuerySet, self.object_list)
+        counted = queryset.order_by().values("pk")[: self.cap + 1].count()
         self.is_capped = counted > self.cap
         return min(counted, self.cap)
 
@@ -186,7 +187,7 @@ def name_matches(queryset: QuerySet[Youth], words: Sequence[str]) -> QuerySet[Yo
 def apply_query(queryset: QuerySet[Youth], parsed: ParsedQuery) -> QuerySet[Youth]:
     if parsed.kind == "name":
         return name_matches(queryset, parsed.words)
-    if parsed.kind == "birth_date":
+    if parsed.kind == "birth_date" and parsed.day is not None:
         return queryset.filter(birth_date=parsed.day)
     if parsed.kind == "phone":
         return queryset.filter(phone=parsed.value)
@@ -271,7 +272,7 @@ STATUS_FILTERS = {
 
 def filtered_youths(user: Any, filters: ListFilters) -> QuerySet[Youth]:
     """The visible files matching the filters, in the chosen order (no query runs here)."""
-    queryset = Youth.objects.visible_to(user).filter(status__in=STATUS_FILTERS[filters.status][1])
+    queryset: Any = Youth.objects.visible_to(user).filter(status__in=STATUS_FILTERS[filters.status][1])
     queryset = apply_query(queryset, filters.query)
     if filters.zone_id:
         queryset = queryset.filter(zone_id=filters.zone_id)
@@ -292,7 +293,8 @@ def filtered_youths(user: Any, filters: ListFilters) -> QuerySet[Youth]:
     if filters.not_seen:
         queryset = queryset.not_seen_since(not_seen_cutoff())
     if filters.barrier:
-        queryset = restrict_for_barrier_filter(user, queryset).with_open_barrier(filters.barrier)
+        restricted: Any = restrict_for_barrier_filter(user, queryset)
+        queryset = restricted.with_open_barrier(filters.barrier)
     return queryset.order_by(*ordering_for(filters.sort))
 
 
@@ -414,7 +416,8 @@ def caseload_blocks(user: Any) -> CaseloadBlocks:
     Eight queries whatever the caseload (two per capped block, four for the hours of the week).
     """
     cutoff = not_seen_cutoff()
-    not_seen = caseload_youths(user).not_seen_since(cutoff).order_by("last_contact_on", "search_key", "id")
+    mine: Any = caseload_youths(user)
+    not_seen = mine.not_seen_since(cutoff).order_by("last_contact_on", "search_key", "id")
     overdue = Action.objects.overdue_for_counsellor(user).filter(goal__youth__status=YouthStatus.ACTIVE)
     return CaseloadBlocks(
         today_events=list(Event.objects.today_for_counsellor(user)),

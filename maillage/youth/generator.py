@@ -28,14 +28,14 @@ import random
 import sys
 import time as clock
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from maillage.accounts.models import User, ZoneMembership
@@ -315,8 +315,8 @@ class GenerationReport:
 class _Weighted:
     """A fast weighted choice over a fixed list (bisect on cumulative weights)."""
 
-    def __init__(self, weights: dict[Any, float] | Sequence[tuple[Any, float]]):
-        items = list(weights.items()) if isinstance(weights, dict) else list(weights)
+    def __init__(self, weights: Mapping[Any, float] | Sequence[tuple[Any, float]]):
+        items = list(weights.items()) if isinstance(weights, Mapping) else list(weights)
         self.values = [value for value, _ in items]
         self.cumulative = list(itertools.accumulate(weight for _, weight in items))
         self.total = self.cumulative[-1]
@@ -449,9 +449,9 @@ class _World:
         for user in User.objects.filter(email__in=list(DEMO_COUNSELLORS)).prefetch_related(
             "zone_memberships__zone"
         ):
-            wanted = DEMO_COUNSELLORS[user.email]
+            zone_name = DEMO_COUNSELLORS[user.email]
             for membership in user.zone_memberships.all():
-                if membership.zone.name == wanted:
+                if membership.zone.name == zone_name:
                     demo_by_zone[membership.zone_id] = user
         result = {}
         password = make_password(None)  # unusable: these accounts exist to hold caseloads
@@ -469,12 +469,14 @@ class _World:
             demo_probability = min(1.0, 1.5 * DEMO_CASELOAD / expected_ongoing) if expected_ongoing else 1.0
             remaining = max(expected_active - (DEMO_CASELOAD if demo else 0), 0)
             wanted = max(1, math.ceil(remaining / CASELOAD_PER_COUNSELLOR)) if remaining or not demo else 0
-            generated = []
-            new_users = []
+            generated: list[User] = []
+            new_users: list[User] = []
             for n in range(1, wanted + 1):
                 email = f"conseiller.{zone.code}.{n}@{DEMO_EMAIL_DOMAIN}"
-                user = existing.get(email)
-                if user is None:
+                found = existing.get(email)
+                if found is not None:
+                    user = found
+                else:
                     # Their own generator: whether they exist already never shifts the population's draws.
                     names = random.Random(email)
                     female = names.random() < 0.6
@@ -813,7 +815,16 @@ def _build_youth(i: int, rng: random.Random, world: _World, batch: _Batch) -> No
 # -------------------------------------------------------------------------------------------- the writer
 
 
-CHILD_MODELS: tuple[type, ...] = (Consent, Event, Situation, Enrolment, Barrier, Proposal, Goal, Note)
+CHILD_MODELS: tuple[type[models.Model], ...] = (
+    Consent,
+    Event,
+    Situation,
+    Enrolment,
+    Barrier,
+    Proposal,
+    Goal,
+    Note,
+)
 
 
 def _flush(batch: _Batch, report: GenerationReport) -> None:
@@ -825,8 +836,8 @@ def _flush(batch: _Batch, report: GenerationReport) -> None:
             for index, row in rows:
                 row.youth_id = batch.youths[index].pk
             if rows:
-                model.objects.bulk_create([row for _, row in rows], batch_size=1000)
-                report.rows[model._meta.model_name] += len(rows)
+                model._default_manager.bulk_create([row for _, row in rows], batch_size=1000)
+                report.rows[str(model._meta.model_name)] += len(rows)
         goals = batch.children.get(Goal, [])
         for goal_index, action in batch.actions:
             action.goal_id = goals[goal_index][1].pk
@@ -907,8 +918,9 @@ def generate(
     report.youths = report.rows["youth"]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (Youth, *CHILD_MODELS, Action):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            tables: tuple[type[models.Model], ...] = (Youth, *CHILD_MODELS, Action)
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table._meta.db_table)}")
     audit.record(
         "youth.demo_generated",
         by=by,

@@ -248,7 +248,7 @@ def read_rows(
     if "code_insee" not in seen and "commune" not in seen:
         missing.append("code_insee")
     errors += [RowError(1, COLUMN_LABELS[c], MISSING_COLUMN) for c in missing]
-    rows = []
+    rows: list[tuple[int, dict[str, Any]]] = []
     for number, values in enumerate(lines, start=2):
         if not any(str(v).strip() for v in values if v is not None):
             continue
@@ -302,11 +302,11 @@ class _Territory:
         self.former_code: dict[str, Commune] = {}
         self.former_name: dict[str, list[Commune]] = {}
         for former in FormerCommune.objects.order_by("effective_date"):
-            commune = self.by_code_pk(former.commune_id)
-            if commune is None:
+            current = self.by_code_pk(former.commune_id)
+            if current is None:
                 continue
-            self.former_code.setdefault(former.insee_code, commune)
-            self.former_name.setdefault(former.search_name, []).append(commune)
+            self.former_code.setdefault(former.insee_code, current)
+            self.former_name.setdefault(former.search_name, []).append(current)
         self.quartiers: dict[int, list[Quartier]] = {}
         for quartier in Quartier.objects.select_related("zone").order_by("number"):
             self.quartiers.setdefault(quartier.commune_id, []).append(quartier)
