@@ -132,7 +132,7 @@ def parse_query(raw: str | None) -> ParsedQuery:
     - anything else: words of the name, each matching the start of a word of the last name or first
       names, accents and case ignored ("le ga" finds "Le Gall", "kevin" finds "Kévin").
     """
-    text = (raw or "").strip()
+    text = "".join(ch for ch in (raw or "") if ch.isprintable()).strip()  # no NUL nor control characters
     if not text:
         return ParsedQuery()
     if len(text) > QUERY_MAX_LENGTH:

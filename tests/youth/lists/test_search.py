@@ -119,6 +119,13 @@ def test_junk_in_the_query_string_gives_a_french_message(login, counsellor_a, ke
     assert not AuditEntry.objects.filter(action="youth.list_exported").exists()
 
 
+def test_control_characters_never_reach_the_database(login, counsellor_a, kevin):
+    response = login(counsellor_a).get("/jeunes/", {"q": "kevin.legall\x00@example.test"})
+    assert response.status_code == 400 and "caractère nul" in response.content.decode()
+    response = login(counsellor_a).get("/", {"pf_q": "kevin.legall\x00@example.test\x07"})
+    assert response.status_code == 200 and "LE GALL" in response.content.decode()
+
+
 def test_junk_page_number_falls_back(login, counsellor_a, kevin):
     assert login(counsellor_a).get("/jeunes/", {"page": "abc"}).status_code == 200
     assert login(counsellor_a).get("/jeunes/", {"page": "-5"}).status_code == 200
