@@ -1,5 +1,5 @@
 """Fixtures of the list tests (caseload, search, export, import, retention, generator), beside
-tests/conftest.py (personas) and tests/youth/conftest.py (youth_a, youth_b, cej, pacea…)."""
+tests/conftest.py (personas) and tests/youth/conftest.py (counsellor_a2, zone_manager_b, cej, pacea…)."""
 
 from __future__ import annotations
 
@@ -54,3 +54,15 @@ def grow_caseload(counsellor, commune, count: int, *, cej=None, start: int = 0) 
 @pytest.fixture
 def caseload_builder():
     return grow_caseload
+
+
+@pytest.fixture
+def file_a(commune_a, counsellor_a):
+    """A file of zone A followed by counsellor A."""
+    return YouthFactory(commune=commune_a, counsellor=counsellor_a, last_name="Martin", first_names="Louis")
+
+
+@pytest.fixture
+def file_b(commune_b, counsellor_b):
+    """A file of zone B followed by counsellor B."""
+    return YouthFactory(commune=commune_b, counsellor=counsellor_b, last_name="Durand", first_names="Léa")

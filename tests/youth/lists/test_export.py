@@ -20,7 +20,7 @@ def _csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
 
 
-def test_export_of_the_filtered_list(login, counsellor_a, commune_a, cej, youth_b):
+def test_export_of_the_filtered_list(login, counsellor_a, commune_a, cej, file_b):
     kevin = YouthFactory(
         commune=commune_a,
         counsellor=counsellor_a,

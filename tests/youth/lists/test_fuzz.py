@@ -33,7 +33,7 @@ values = st.one_of(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(query=st.dictionaries(st.sampled_from(PARAMS), values, max_size=5))
-def test_lists_never_fail_on_junk(login, director, youth_a, query):
+def test_lists_never_fail_on_junk(login, director, file_a, query):
     browser = login(director)
     for url in ("/jeunes/", "/jeunes/export.csv", "/", "/jeunes/equipe/", "/jeunes/conservation/"):
         clean = dict(query)

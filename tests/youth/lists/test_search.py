@@ -201,7 +201,7 @@ def test_barrier_filter_is_for_those_who_read_diagnoses(
     assert not entries.filter(user=analyst).exists()
 
 
-def test_counsellor_of_zone_b_sees_nothing_of_zone_a(login, counsellor_b, kevin, others, youth_b):
+def test_counsellor_of_zone_b_sees_nothing_of_zone_a(login, counsellor_b, kevin, others, file_b):
     browser = login(counsellor_b)
     for query in (
         "",

@@ -21,7 +21,7 @@ def files_a(commune_a, counsellor_a):
 
 
 def test_zone_manager_home_shows_caseloads_by_counsellor(
-    login, zone_manager_a, counsellor_a, counsellor_a2, files_a, commune_a, youth_b
+    login, zone_manager_a, counsellor_a, counsellor_a2, files_a, commune_a, file_b
 ):
     YouthFactory(commune=commune_a, counsellor=None)
     page = login(zone_manager_a).get("/").content.decode()
@@ -82,13 +82,13 @@ def test_a_counsellor_cannot_reassign(login, counsellor_a, counsellor_a2, files_
 
 
 def test_zone_manager_cannot_touch_another_zone(
-    login, zone_manager_a, counsellor_a, counsellor_b, youth_b, files_a
+    login, zone_manager_a, counsellor_a, counsellor_b, file_b, files_a
 ):
     browser = login(zone_manager_a)
     # A file of zone B: refused, nothing changes.
-    browser.post("/jeunes/equipe/reaffecter/", {"dossiers": [youth_b.pk], "vers": counsellor_a.pk})
-    youth_b.refresh_from_db()
-    assert youth_b.counsellor == counsellor_b
+    browser.post("/jeunes/equipe/reaffecter/", {"dossiers": [file_b.pk], "vers": counsellor_a.pk})
+    file_b.refresh_from_db()
+    assert file_b.counsellor == counsellor_b
     # A counsellor of zone B as the target: refused.
     response = browser.post(
         "/jeunes/equipe/reaffecter/", {"dossiers": [files_a[0].pk], "vers": counsellor_b.pk}
@@ -112,7 +112,7 @@ def test_junk_in_the_team_page_gives_a_message(login, zone_manager_a, files_a):
     assert "Cochez au moins un dossier" in browser.get(response["Location"]).content.decode()
 
 
-def test_director_sees_one_zone_at_a_time(login, director, zone_a, zone_b, files_a, youth_b):
+def test_director_sees_one_zone_at_a_time(login, director, zone_a, zone_b, files_a, file_b):
     browser = login(director)
     page = browser.get("/jeunes/equipe/").content.decode()
     assert "Antenne A" in page
