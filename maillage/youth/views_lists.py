@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -90,20 +90,19 @@ class YouthListForm(forms.Form):
         help_text="Nom ou prénom (début des mots, sans accents), date de naissance jj/mm/aaaa, téléphone "
         "ou e-mail.",
     )
-    zone = forms.ModelChoiceField(
+    # Plain choice fields filled in __init__ (one ordinary query each; a ModelChoiceField would open a
+    # server-side cursor per render on PostgreSQL).
+    zone = forms.TypedChoiceField(
         label="Zone",
-        queryset=Zone.objects.none(),
+        coerce=int,
+        empty_value=None,
         required=False,
-        empty_label="Toutes mes zones",
         error_messages={"invalid_choice": "Zone inconnue ou hors de vos zones."},
     )
     conseiller = forms.CharField(label="Conseiller·ère", required=False)
-    dispositif = forms.ModelChoiceField(
+    dispositif = forms.ChoiceField(
         label="Dispositif en cours",
-        queryset=Programme.objects.order_by("is_historic", "position", "name"),
-        to_field_name="code",
         required=False,
-        empty_label="Tous",
         error_messages={"invalid_choice": "Dispositif inconnu."},
     )
     situation = forms.ChoiceField(
@@ -144,7 +143,23 @@ class YouthListForm(forms.Form):
         zones = Zone.objects.order_by("position", "name")
         if user.role not in ALL_ZONES_ROLES:
             zones = zones.filter(pk__in=user.zone_ids())
-        self.fields["zone"].queryset = zones
+        self.zone_names = dict(zones.values_list("pk", "name"))
+        zone_field = cast(forms.TypedChoiceField, self.fields["zone"])
+        zone_field.choices = [
+            ("", "Toutes mes zones"),
+            *((str(pk), name) for pk, name in self.zone_names.items()),
+        ]
+        self.programmes = {
+            code: (pk, name)
+            for pk, code, name in Programme.objects.order_by("is_historic", "position", "name").values_list(
+                "pk", "code", "name"
+            )
+        }
+        programme_field = cast(forms.ChoiceField, self.fields["dispositif"])
+        programme_field.choices = [
+            ("", "Tous"),
+            *((code, name) for code, (_, name) in self.programmes.items()),
+        ]
         self.fields["pas_vu"].label = f"Pas vus depuis {caseload.conf.not_seen_weeks()} semaines ou plus"
         self.barrier_note = ""
         if not caseload.can_filter_by_barrier(user):
@@ -170,11 +185,11 @@ class YouthListForm(forms.Form):
             return people
         return people.filter(zone_memberships__zone_id__in=self.user.zone_ids()).distinct()
 
-    def counsellor_options(self, zone: Zone | None, current: str) -> list[tuple[str, str]]:
+    def counsellor_options(self, zone_id: int | None, current: str) -> list[tuple[str, str]]:
         """The options of the counsellor select: those of the chosen zone, else of the user's zones (the
         director picks a zone first). One query."""
-        if zone is not None:
-            people = caseload.counsellors_of_zones([zone.pk])
+        if zone_id is not None:
+            people = caseload.counsellors_of_zones([zone_id])
         elif self.user.role in ALL_ZONES_ROLES:
             people = User.objects.filter(pk=int(current)) if current.isdigit() else User.objects.none()
         else:
@@ -183,13 +198,13 @@ class YouthListForm(forms.Form):
 
     def filters(self) -> caseload.ListFilters:
         data = self.cleaned_data
-        programme = data.get("dispositif")
+        code = data.get("dispositif") or ""
         return caseload.ListFilters(
             query=data.get("q") or caseload.ParsedQuery(),
-            zone_id=data["zone"].pk if data.get("zone") else None,
+            zone_id=data.get("zone"),
             counsellor=data.get("conseiller") or "",
-            programme_id=programme.pk if programme else None,
-            programme_code=programme.code if programme else "",
+            programme_id=self.programmes[code][0] if code else None,
+            programme_code=code,
             situation=data.get("situation") or "",
             age_band=data.get("age") or "",
             barrier=data.get("frein") or "",
@@ -223,7 +238,7 @@ def youth_list(request: HttpRequest) -> HttpResponse:
             caseload.filtered_youths(request.user, filters), request.GET.get("page")
         )
         _audit_barrier_filter(request, filters, page.paginator.count)
-    zone = form.cleaned_data.get("zone") if form.is_valid() else None
+    zone_id = form.cleaned_data.get("zone") if form.is_valid() else None
     current_counsellor = (form.data.get("conseiller") or "").strip()
     params = request.GET.copy()
     params.pop("page", None)
@@ -240,7 +255,7 @@ def youth_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "filters": filters,
-            "counsellor_options": form.counsellor_options(zone, current_counsellor),
+            "counsellor_options": form.counsellor_options(zone_id, current_counsellor),
             "current_counsellor": current_counsellor,
             "nobody": NOBODY,
             "querystring": params.urlencode(),
