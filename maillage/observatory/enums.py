@@ -8,3 +8,23 @@ class GeoLevel(models.TextChoices):
     COMMUNE = "commune", _("Commune")
     DEPARTMENT = "departement", _("Département")
     REGION = "region", _("Région")
+
+
+class RefreshMode(models.TextChoices):
+    FULL = "full", _("Complète")
+    INCREMENTAL = "incremental", _("Incrémentale")
+    MONTHS = "months", _("Derniers mois")
+
+
+class RefreshStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En cours")
+    SUCCEEDED = "succeeded", _("Terminée")
+    FAILED = "failed", _("Échec")
+
+
+class TerritoryKind(models.TextChoices):
+    """What a local diagnosis covers (the URL says /diagnostic/<kind>/<id>/)."""
+
+    ZONE = "zone", _("Zone (antenne)")
+    EPCI = "epci", _("EPCI")

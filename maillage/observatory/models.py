@@ -1,22 +1,27 @@
-"""Open data beside our own figures: census population, job seekers, BMO, jobs and establishments.
+"""The observatory's own tables.
 
-Every row carries its `source` (the credit to show) and its `vintage` (millésime), and is unique by vintage:
-a new vintage is loaded beside the old one (`open_data.import_open_data`), and pages read the latest one
-(`QuerySet.latest_vintage()`). Loaded only by `manage.py import_open_data`, never edited by hand.
+1. **Open data** beside our own figures: census population, job seekers, BMO, jobs and establishments.
+   Every row carries its `source` (the credit to show) and its `vintage` (millésime), and is unique by
+   vintage: a new vintage is loaded beside the old one (`open_data.import_open_data`), and pages read the
+   latest one (`QuerySet.latest_vintage()`). Loaded only by `manage.py import_open_data`.
+2. **Summary tables** of the youth indicators (`IndicatorValue`), written only by `refresh.py` and read by
+   the pages (which never read the youth tables), with the refresh log (`RefreshRun`).
+3. **Archived local diagnoses** (`DiagnosisReport`): the PDF a committee discussed, kept as it was.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.models import BaseModel
-from maillage.territory.models import Commune
+from maillage.territory.models import EPCI, QPV, Commune, Quartier, Zone
 
-from .enums import GeoLevel
+from .enums import GeoLevel, RefreshMode, RefreshStatus, TerritoryKind
 
 
 class OpenDataQuerySet(models.QuerySet):
@@ -219,3 +224,224 @@ class CommuneEmployment(OpenDataRow):
 
     def __str__(self) -> str:
         return f"Emploi {self.vintage} — commune {self.commune_id}"
+
+
+# --- Summary tables of the youth indicators -----------------------------------------------------------------
+
+
+class IndicatorValueQuerySet(models.QuerySet["IndicatorValue"]):
+    def of(self, *codes: str) -> IndicatorValueQuerySet:
+        return self.filter(indicator__in=codes)
+
+    def between(self, start, end) -> IndicatorValueQuerySet:
+        """Values of the months from `start` to `end` (first days of months, inclusive)."""
+        return self.filter(month__range=(start, end))
+
+    def first_in(self, start) -> IndicatorValueQuerySet:
+        """For counts of distinct young people over a range starting at `start`: keep each young person in
+        the first month of the range in which they appear (see `IndicatorValue.previous_month`)."""
+        return self.filter(Q(previous_month__isnull=True) | Q(previous_month__lt=start))
+
+
+class IndicatorValue(models.Model):
+    """One figure of the observatory: an indicator of `indicators.REGISTRY`, for a month and the smallest
+    geography we keep (the commune, and in Rennes the quartier and the QPV of residence).
+
+    A long ("narrow") table rather than one column per indicator: the breakdowns (`dimension`: programme,
+    event kind, barrier domain…) are data — an administrator adds a programme, another Mission locale its
+    own — and one index serves every read. Geographies above the commune (EPCI, zone, whole area) are sums
+    over communes, done when reading; periods longer than a month are sums over months.
+
+    `persons` is the number of distinct young people the value is built from, what the secrecy rule tests
+    (NULL for figures that are not about young people, e.g. job offers).
+
+    Counts of *distinct* young people over a period (young people accompanied…) cannot be summed over
+    months — the same person comes back. They are stored split by `previous_month`: the young people
+    counted in `month` whose previous month with the same indicator was `previous_month` (NULL: never
+    before). The number of distinct young people over [a, b] is then the sum over the months of [a, b] of
+    the rows whose previous month is before a (or NULL): each person is counted once, in their first month
+    of the range. Exact for any range of months, with no yearly or quarterly table.
+    """
+
+    month = models.DateField(_("mois"), help_text=_("Premier jour du mois."))
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    quartier = models.ForeignKey(
+        Quartier,
+        verbose_name=_("quartier"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    qpv = models.ForeignKey(
+        QPV,
+        verbose_name=_("QPV"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    indicator = models.CharField(_("indicateur"), max_length=40)
+    dimension = models.CharField(_("ventilation"), max_length=60, blank=True)
+    previous_month = models.DateField(_("mois précédent"), null=True, blank=True)
+    value = models.BigIntegerField(_("valeur"))
+    persons = models.BigIntegerField(_("jeunes concernés"), null=True, blank=True)
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("valeur d'indicateur")
+        verbose_name_plural = _("valeurs d'indicateurs")
+        indexes = [models.Index(fields=["indicator", "month"], name="obs_value_lookup_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(persons__isnull=True) | Q(persons__gte=0), name="obs_value_persons"
+            ),
+            models.CheckConstraint(
+                condition=Q(previous_month__isnull=True) | Q(previous_month__lt=F("month")),
+                name="obs_value_previous_before",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}[{self.dimension}] {self.month:%Y-%m} commune {self.commune_id}"
+
+
+class RefreshRunQuerySet(models.QuerySet["RefreshRun"]):
+    def succeeded(self) -> RefreshRunQuerySet:
+        return self.filter(status=RefreshStatus.SUCCEEDED)
+
+    def unfinished(self) -> RefreshRunQuerySet:
+        return self.filter(status__in=(RefreshStatus.QUEUED, RefreshStatus.RUNNING))
+
+
+class RefreshRun(BaseModel):
+    """The refresh log: one line per refresh of the summary tables, with its watermark.
+
+    `watermark` is the time the run started reading: the next incremental run recomputes the months touched
+    by rows created or updated after it (minus a safety lag, see `refresh.WATERMARK_LAG`). Progress
+    (`steps_done` / `steps_total`, `step_label`) is written as the run goes, in its own transactions, so that
+    the page can show it.
+    """
+
+    mode = models.CharField(_("type"), max_length=12, choices=RefreshMode.choices)
+    status = models.CharField(
+        _("état"), max_length=10, choices=RefreshStatus.choices, default=RefreshStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    months_requested = models.PositiveSmallIntegerField(_("mois demandés"), null=True, blank=True)
+    started_at = models.DateTimeField(_("commencée le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    since = models.DateTimeField(_("depuis"), null=True, blank=True)
+    watermark = models.DateTimeField(_("filigrane"), null=True, blank=True)
+    months = models.JSONField(_("mois recalculés"), default=list, blank=True)
+    steps_total = models.PositiveIntegerField(_("étapes"), default=0)
+    steps_done = models.PositiveIntegerField(_("étapes faites"), default=0)
+    step_label = models.CharField(_("étape en cours"), max_length=200, blank=True)
+    rows_written = models.PositiveIntegerField(_("lignes écrites"), default=0)
+    step_seconds = models.JSONField(_("durée des étapes (s)"), default=dict, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    task_result_id = models.CharField(_("tâche"), max_length=64, blank=True)
+
+    objects = RefreshRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("actualisation des indicateurs")
+        verbose_name_plural = _("actualisations des indicateurs")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["status", "-created"], name="obs_refresh_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} — {self.get_status_display()} ({self.created:%d/%m/%Y %H:%M})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RefreshStatus.SUCCEEDED, RefreshStatus.FAILED)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == RefreshStatus.SUCCEEDED:
+            return 100
+        if not self.steps_total:
+            return 0
+        return min(99, self.steps_done * 100 // self.steps_total)
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+# --- Archived local diagnoses -------------------------------------------------------------------------------
+
+
+def diagnosis_upload_to(instance: DiagnosisReport, filename: str) -> str:
+    return f"observatory/diagnostics/{filename}"
+
+
+class DiagnosisReportQuerySet(models.QuerySet["DiagnosisReport"]):
+    def for_territory(self, kind: str, pk: int) -> DiagnosisReportQuerySet:
+        if kind == TerritoryKind.ZONE:
+            return self.filter(territory_kind=kind, zone_id=pk)
+        return self.filter(territory_kind=kind, epci_id=pk)
+
+
+class DiagnosisReport(BaseModel):
+    """A local diagnosis as it was produced (the PDF file, never regenerated), for a zone or an EPCI and a
+    quarter: a committee opens the very report it discussed. Written by `diagnosis.archive_diagnosis`."""
+
+    territory_kind = models.CharField(_("territoire"), max_length=4, choices=TerritoryKind.choices)
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    epci = models.ForeignKey(
+        EPCI, verbose_name=_("EPCI"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    territory_name = models.CharField(_("nom du territoire"), max_length=200)
+    period_start = models.DateField(_("début du trimestre"))
+    period_label = models.CharField(_("période"), max_length=40)
+    generated_at = models.DateTimeField(_("produit le"))
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("produit par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file = models.FileField(_("fichier PDF"), upload_to=diagnosis_upload_to, max_length=200)
+    size = models.PositiveIntegerField(_("taille (octets)"), default=0)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+
+    objects = DiagnosisReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("état des lieux local archivé")
+        verbose_name_plural = _("états des lieux locaux archivés")
+        ordering = ["-period_start", "-generated_at", "-id"]
+        indexes = [
+            models.Index(fields=["territory_kind", "zone", "-period_start"], name="obs_report_zone_idx"),
+            models.Index(fields=["territory_kind", "epci", "-period_start"], name="obs_report_epci_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(territory_kind=TerritoryKind.ZONE, zone__isnull=False, epci__isnull=True)
+                | Q(territory_kind=TerritoryKind.EPCI, epci__isnull=False, zone__isnull=True),
+                name="obs_report_one_territory",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"État des lieux {self.territory_name} — {self.period_label}"

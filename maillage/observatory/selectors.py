@@ -384,6 +384,13 @@ def job_seekers_section(
     section.source = "France Travail – Dares, STMT"
     latest = JobSeekerCount.objects.latest_vintage()
     section.vintage = f"série publiée jusqu'à {fr_month(last)}"
+    if start > last:
+        # The period is after the last published month: show the last twelve published months instead.
+        section.notes.append(
+            f"La série s'arrête en {fr_month(last)}, avant la période choisie : voici ses douze "
+            "derniers mois."
+        )
+        start, end = add_months(last, -11), last
     start, end = max(start, first), min(end, last)
     if start > end:
         section.notes.append(
@@ -807,8 +814,19 @@ def employment_section(selection: Selection) -> Section:
     return section
 
 
-def default_end_month(available_last: date | None, today: date) -> date:
-    """The period ends with the last published month of the job-seekers series, else last month."""
+def default_end_month(available_last: date | None, today: date, *, youth_last: date | None = None) -> date:
+    """The default period is twelve months ending with:
+
+    - when the youth indicators are computed, the last complete calendar year they cover (a calendar year is
+      what reports compare, and the job-seekers series falls back to its own last months when it stops
+      earlier);
+    - else the last published month of the job-seekers series, else last month.
+    """
+    if youth_last is not None:
+        this_month = date(today.year, today.month, 1)
+        last_complete = min(youth_last, add_months(this_month, -1))
+        year = last_complete.year if last_complete.month == 12 else last_complete.year - 1
+        return date(year, 12, 1)
     if available_last is not None:
         return available_last
     return add_months(date(today.year, today.month, 1), -1)

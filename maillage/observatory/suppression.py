@@ -167,12 +167,17 @@ def suppress_table(
     row_totals: Sequence[int] | None = None,
     column_totals: Sequence[int] | None = None,
     grand_total: int | None = None,
+    persons: Sequence[Sequence[int | None]] | None = None,
 ) -> SuppressedTable:
     """Apply primary and secondary suppression to a table of counts with its margins.
 
     Totals default to the sums. When a count of distinct young people is not additive (one young person in
     two columns), pass the true totals: the equations are then only upper bounds for an attacker, and
     protecting the additive system is conservative.
+
+    `persons` (optional, the shape of the extended table: rows then the totals row, each with its total
+    column) gives the number of young people each cell is built from when the cells count something else
+    (contacts, proposals): the primary rule tests it instead of the value. None in it means "the value".
     """
     n = _threshold(threshold)
     n_rows = len(counts)
@@ -218,12 +223,22 @@ def suppress_table(
     if all((i, j) in structural for i in range(n_rows) for j in range(n_cols)) and g_total == 0:
         structural.add((n_rows, n_cols))
 
+    if persons is not None and (
+        len(persons) != n_rows + 1 or any(len(line) != n_cols + 1 for line in persons)
+    ):
+        raise ValueError("« persons » doit avoir la taille du tableau avec ses totaux.")
+
+    def people(i: int, j: int) -> int:
+        if persons is None or persons[i][j] is None:
+            return ext[i][j]
+        return _check_count(persons[i][j], f"jeunes de la cellule ({i + 1}, {j + 1})")
+
     status = {}
     for i in range(n_rows + 1):
         for j in range(n_cols + 1):
             if (i, j) in structural:
                 status[i, j] = Status.STRUCTURAL_ZERO
-            elif ext[i][j] < n:
+            elif people(i, j) < n:
                 status[i, j] = Status.PRIMARY
             else:
                 status[i, j] = Status.PUBLISHED
@@ -355,9 +370,16 @@ def suppress_values(
     threshold: int | None = None,
     structural_zeros: Iterable[int] = (),
     total: int | None = None,
+    persons: Sequence[int | None] | None = None,
+    total_persons: int | None = None,
+    additive: bool = True,
 ) -> SuppressedSeries:
     """The same rule for a list of counts and their total (one equation): no element of the equation is
-    suppressed alone; the complement is the smallest publishable element (a value, else the total)."""
+    suppressed alone; the complement is the smallest publishable element (a value, else the total).
+
+    `persons` / `total_persons`: the number of young people behind each value when the values count
+    something else (see `suppress_table`). `additive=False` when the total is not the sum of the values
+    (distinct young people over several breakdowns): there is then no equation, only the primary rule."""
     n = _threshold(threshold)
     items = [_check_count(v, f"valeur {k + 1}") for k, v in enumerate(values)]
     structural = set()
@@ -373,12 +395,17 @@ def suppress_values(
     if len(structural) == len(items) and grand == 0:
         structural.add(total_index)
 
-    status = {
-        k: Status.STRUCTURAL_ZERO if k in structural else (Status.PRIMARY if v < n else Status.PUBLISHED)
-        for k, v in enumerate(elements)
-    }
+    people = [*(persons if persons is not None else [None] * len(items)), total_persons]
+    if len(people) != len(elements):
+        raise ValueError("« persons » doit avoir autant d'éléments que les valeurs.")
+    status = {}
+    for k, v in enumerate(elements):
+        count = v if people[k] is None else _check_count(people[k], f"jeunes de la valeur {k + 1}")
+        status[k] = (
+            Status.STRUCTURAL_ZERO if k in structural else (Status.PRIMARY if count < n else Status.PUBLISHED)
+        )
     hidden = [k for k, s in status.items() if s in (Status.PRIMARY, Status.SECONDARY)]
-    if len(hidden) == 1:
+    if len(hidden) == 1 and additive:
         candidates = sorted((elements[k], k) for k, s in status.items() if s == Status.PUBLISHED)
         if candidates:
             status[candidates[0][1]] = Status.SECONDARY
@@ -393,7 +420,9 @@ def suppress_values(
     )
 
 
-def publish_count(value: int, *, threshold: int | None = None, structural_zero: bool = False) -> Published:
+def publish_count(
+    value: int, *, threshold: int | None = None, structural_zero: bool = False, persons: int | None = None
+) -> Published:
     """A single count shown on its own (a key figure): primary suppression only, nothing to complement."""
     n = _threshold(threshold)
     _check_count(value, "valeur")
@@ -401,7 +430,7 @@ def publish_count(value: int, *, threshold: int | None = None, structural_zero: 
         if value != 0:
             raise ValueError("Un zéro structurel vaut 0.")
         return Published(value=0, status=Status.STRUCTURAL_ZERO, threshold=n)
-    if value < n:
+    if (value if persons is None else persons) < n:
         return Published(value=None, status=Status.PRIMARY, threshold=n)
     return Published(value=value, status=Status.PUBLISHED, threshold=n)
 

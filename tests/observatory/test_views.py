@@ -44,7 +44,7 @@ def test_the_direction_sees_the_whole_area(request, login, persona, persona_open
     assert "Tout le territoire" in content
     assert "Montfort-sur-Meu" in content and "Liffré" in content
     assert "Insee, RP2022 (exploitation principale)" in content
-    assert "disponibles quand le module Jeunes sera livré" in content
+    assert "Les indicateurs d'accompagnement ne sont pas encore calculés" in content
 
 
 @pytest.mark.parametrize("persona", ["zone_manager_a", "counsellor_a", "employer_officer"])

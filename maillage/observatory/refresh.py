@@ -1,0 +1,316 @@
+"""Refreshing the summary tables: which months, in which order, logged in `RefreshRun`.
+
+- **Full** (``manage.py refresh_indicators --full``): every month of every family.
+- **Incremental** (the default, nightly and from the page's button): only the months touched since the
+  last successful run. The log keeps a *watermark* — the time the last successful run started reading,
+  minus `WATERMARK_LAG` for transactions that were still open then —, and each step lists the months its
+  indicators depend on for the rows created or updated (``updated`` column) after it:
+
+  ========================== =====================================================================
+  rows changed               months recomputed
+  ========================== =====================================================================
+  events                     their month, the next contact month of the same young person (its
+                             "previous contact" changes), the intake month (first appointment)
+  young people               every month they appear in (their commune, QPV, intake may have changed)
+  barriers                   every contact month of the young person (vulnerable publics)
+  enrolments                 start and end months (then the whole programme stock, from the flows)
+  proposals                  their month
+  situations                 the exit months of the young person (exits and their outcomes)
+  (time passing)             exits that became observable 3, 6 or 12 months after since the last run
+  referrals, offers…         their month
+  ========================== =====================================================================
+
+- **Recent months** (``--months N``): the incremental months plus the last N months, whatever happened.
+
+What watermarks cannot see — a deleted row, or a date moved out of a month (the old month keeps it) — is
+caught by the next full refresh: run ``refresh_indicators --full`` weekly (docs/indicators.md, "Moteur").
+
+Each step runs in its own transaction (readers see a consistent family, the progress is visible), the run
+fails as a whole when a step fails, and only a successful run moves the watermark.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from . import engine
+from .enums import RefreshMode, RefreshStatus
+from .formatting import add_months, month_key
+from .indicators import HORIZON_DAYS
+from .models import RefreshRun
+from .sources import SOURCES
+
+logger = logging.getLogger(__name__)
+
+WATERMARK_LAG = timedelta(minutes=5)
+#: A run still "running" after this long is considered dead (worker killed): a new one may start.
+STALE_AFTER = timedelta(hours=2)
+#: Memory for the large sorts and hash tables of a refresh (PostgreSQL, this transaction only).
+POSTGRES_WORK_MEM = "256MB"
+
+
+class RefreshBusy(Exception):
+    """Another refresh is queued or running."""
+
+
+# --- Months -------------------------------------------------------------------------------------------------
+
+
+def _month_set(queryset: QuerySet, field: str) -> set[date]:
+    months = queryset.annotate(o_m=engine.month_of(field)).values_list("o_m", flat=True).distinct()
+    return {_as_date(m) for m in months if m is not None}
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def current_month(today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    return date(today.year, today.month, 1)
+
+
+def touched_months(since: datetime, *, today: date | None = None) -> dict[str, set[date]]:
+    """The months each step must recompute for the rows changed after `since` (see the module docstring)."""
+    from maillage.youth.enums import EventKind
+    from maillage.youth.models import Barrier, Enrolment, Event, Proposal, Situation, Youth
+
+    today = today or timezone.localdate()
+    touched: dict[str, set[date]] = {key: set() for key, _, _ in STEPS}
+
+    events = Event.objects.filter(updated__gt=since)
+    youths = Youth.objects.filter(updated__gt=since)
+    barriers = Barrier.objects.filter(updated__gt=since)
+    moved_youths = youths.values("pk")
+
+    # Events: their months; the next contact month of the young person; the intake month (first appointment).
+    touched["events"] |= _month_set(events, "starts_at")
+    next_contact = (
+        Event.objects.contacts()
+        .filter(youth=OuterRef("youth"))
+        .annotate(o_next=engine.month_of("starts_at"))
+        .filter(o_next__gt=OuterRef("o_month"))
+        .order_by("starts_at")
+        .values("o_next")[:1]
+    )
+    following = (
+        events.annotate(o_month=engine.month_of("starts_at"))
+        .annotate(o_following=Subquery(next_contact))
+        .values_list("o_following", flat=True)
+        .distinct()
+    )
+    touched["events"] |= {_as_date(m) for m in following if m is not None}
+    touched["files"] |= _month_set(
+        Youth.objects.filter(pk__in=events.filter(kind=EventKind.APPOINTMENT).values("youth_id")), "intake_on"
+    )
+    # Young people: every month they appear in.
+    touched["events"] |= _month_set(
+        Event.objects.filter(Q(youth_id__in=moved_youths) | Q(youth_id__in=barriers.values("youth_id"))),
+        "starts_at",
+    )
+    touched["files"] |= _month_set(youths, "intake_on")
+    enrolments = Enrolment.objects.filter(updated__gt=since) | Enrolment.objects.filter(
+        youth_id__in=moved_youths
+    )
+    touched["programmes"] |= _month_set(enrolments, "start_on")
+    touched["programmes"] |= _month_set(enrolments.filter(ended_on__isnull=False), "ended_on")
+    proposals = Proposal.objects.filter(updated__gt=since) | Proposal.objects.filter(
+        youth_id__in=moved_youths
+    )
+    touched["proposals"] |= _month_set(proposals, "proposed_on")
+    exit_people = Q(youth_id__in=Situation.objects.filter(updated__gt=since).values("youth_id")) | Q(
+        youth_id__in=moved_youths
+    )
+    touched["exits"] |= _month_set(engine.exit_situations().filter(exit_people), "started_on")
+    # Optional sources: the month of each changed row.
+    for key, source_key, role in (
+        ("referrals", "referrals", "sent"),
+        ("offers", "offers", "published"),
+        ("applications", "applications", "sent"),
+    ):
+        source = SOURCES[source_key]
+        fields = source.resolve()
+        if fields is None or not source.table_ready():
+            continue
+        model = source.model()
+        changed = model._default_manager.all()
+        if "updated" in {f.name for f in model._meta.get_fields()}:
+            changed = changed.filter(updated__gt=since)
+        touched[key] |= _month_set(changed, fields[role])
+    return touched
+
+
+def horizon_months(last_day: date, today: date) -> set[date]:
+    """Months whose exits became observable 3, 6 or 12 months after, between `last_day` and `today`."""
+    months: set[date] = set()
+    for days in HORIZON_DAYS.values():
+        start, end = (
+            current_month(last_day - timedelta(days=days)),
+            current_month(today - timedelta(days=days)),
+        )
+        while start <= end:
+            months.add(start)
+            start = add_months(start, 1)
+    return months
+
+
+def recent_months(count: int, today: date | None = None) -> set[date]:
+    last = current_month(today)
+    return {add_months(last, -k) for k in range(max(count, 0))}
+
+
+# --- Runs ---------------------------------------------------------------------------------------------------
+
+
+STEPS: tuple[tuple[str, str, Callable], ...] = (
+    ("events", "Contacts, jeunes accompagnés, publics vulnérables", engine.compute_accompaniment_events),
+    ("files", "Nouveaux dossiers et premier entretien", engine.compute_accompaniment_files),
+    ("programmes", "Entrées et fins de dispositif", engine.compute_programmes),
+    ("proposals", "Propositions", engine.compute_proposals),
+    ("exits", "Sorties et situation 3, 6 et 12 mois après", engine.compute_exits),
+    ("referrals", "Orientations vers les partenaires", engine.compute_referrals),
+    ("offers", "Offres d'emploi", engine.compute_offers),
+    ("applications", "Mises en relation et embauches", engine.compute_applications),
+)
+
+
+def last_success() -> RefreshRun | None:
+    return RefreshRun.objects.succeeded().order_by("-watermark", "-id").first()
+
+
+def current_run() -> RefreshRun | None:
+    """The queued or running refresh, if any (runs stuck for longer than STALE_AFTER are marked failed)."""
+    cutoff = timezone.now() - STALE_AFTER
+    RefreshRun.objects.unfinished().filter(created__lt=cutoff).update(
+        status=RefreshStatus.FAILED,
+        error="Interrompue (aucune nouvelle depuis plus de deux heures).",
+        finished_at=timezone.now(),
+    )
+    return RefreshRun.objects.unfinished().order_by("-created").first()
+
+
+def start_run(
+    *, mode: str = RefreshMode.INCREMENTAL, months: int | None = None, by: Any = None
+) -> RefreshRun:
+    """Log a queued refresh (or raise RefreshBusy when one is queued or running)."""
+    with transaction.atomic():
+        if current_run() is not None:
+            raise RefreshBusy("Une actualisation est déjà en cours.")
+        return RefreshRun.objects.create(
+            mode=mode, months_requested=months, requested_by=by if getattr(by, "pk", None) else None
+        )
+
+
+def _progress(run: RefreshRun, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(run, name, value)
+    RefreshRun.objects.filter(pk=run.pk).update(**fields, updated=timezone.now())
+
+
+def _step_transaction():
+    atomic = transaction.atomic()
+
+    class _Step:
+        def __enter__(self):
+            atomic.__enter__()
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL work_mem = '{POSTGRES_WORK_MEM}'")
+            return self
+
+        def __exit__(self, *exc):
+            return atomic.__exit__(*exc)
+
+    return _Step()
+
+
+def plan(run: RefreshRun, *, today: date) -> tuple[dict[str, list[date] | None], datetime | None]:
+    """Months per step (None: every month) and the watermark the plan was made from."""
+    previous = last_success()
+    if run.mode == RefreshMode.FULL or previous is None or previous.watermark is None:
+        return {key: None for key, _, _ in STEPS}, None
+    since = previous.watermark - WATERMARK_LAG
+    touched = touched_months(since, today=today)
+    touched["exits"] |= horizon_months(timezone.localtime(previous.watermark).date(), today)
+    if run.mode == RefreshMode.MONTHS and run.months_requested:
+        forced = recent_months(run.months_requested, today)
+        for key in touched:
+            touched[key] |= forced
+    limit = current_month(today)
+    return {key: sorted(m for m in months if m <= limit) for key, months in touched.items()}, since
+
+
+def execute(run: RefreshRun, *, today: date | None = None) -> RefreshRun:
+    """Run a logged refresh to its end (what the task does)."""
+    today = today or timezone.localdate()
+    watermark = timezone.now()
+    _progress(run, status=RefreshStatus.RUNNING, started_at=watermark, watermark=watermark, error="")
+    try:
+        months_by_step, since = plan(run, today=today)
+        steps = [(key, label, function) for key, label, function in STEPS if months_by_step[key] != []]
+        _progress(
+            run,
+            since=since,
+            months={
+                key: None if m is None else [month_key(x) for x in m] for key, m in months_by_step.items()
+            },
+            steps_total=len(steps) + 1,
+        )
+        written, seconds = 0, {}
+        for done, (key, label, function) in enumerate(steps):
+            _progress(run, step_label=label, steps_done=done)
+            started = time.perf_counter()
+            with _step_transaction():
+                written += function(months_by_step[key], today=today)
+            seconds[key] = round(time.perf_counter() - started, 2)
+            _progress(run, step_seconds=seconds)
+        _progress(
+            run, step_label="Jeunes en dispositif en fin de mois", steps_done=len(steps), step_seconds=seconds
+        )
+        started = time.perf_counter()
+        with _step_transaction():
+            written += engine.compute_programme_stock(current_month(today))
+        seconds["stock"] = round(time.perf_counter() - started, 2)
+        _progress(
+            run,
+            status=RefreshStatus.SUCCEEDED,
+            steps_done=len(steps) + 1,
+            step_label="",
+            rows_written=written,
+            step_seconds=seconds,
+            finished_at=timezone.now(),
+        )
+    except Exception as exc:
+        logger.exception("Échec de l'actualisation des indicateurs %s", run.pk)
+        _progress(
+            run,
+            status=RefreshStatus.FAILED,
+            error=f"{type(exc).__name__} : {exc}\n{traceback.format_exc(limit=5)}"[:4000],
+            finished_at=timezone.now(),
+        )
+    return run
+
+
+def refresh(
+    *,
+    mode: str = RefreshMode.INCREMENTAL,
+    months: int | None = None,
+    by: Any = None,
+    today: date | None = None,
+) -> RefreshRun:
+    """Log and run a refresh now, in this process (management command, tests)."""
+    run = start_run(mode=mode, months=months, by=by)
+    return execute(run, today=today)
