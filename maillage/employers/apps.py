@@ -6,10 +6,17 @@ class EmployersConfig(AppConfig):
     verbose_name = "Relation employeurs"
 
     def ready(self) -> None:
+        from maillage.accounts.roles import Role
         from maillage.core.home import HomePanel, register_home_panel
+        from maillage.core.slots import SlotSection, register_section
+        from maillage.youth.hours import register_hours_source
+        from maillage.youth.retention import register_anonymiser
 
+        from . import slots
         from .access import WRITER_ROLES
-        from .home import home_panel_context
+        from .home import follow_up_panel_context, home_panel_context
+        from .hours import ImmersionHoursSource
+        from .services import anonymise_youth_data
 
         register_home_panel(
             HomePanel(
@@ -20,3 +27,31 @@ class EmployersConfig(AppConfig):
                 order=30,
             )
         )
+        # The to-do list of follow-ups after hiring (1, 3 and 6 months).
+        register_home_panel(
+            HomePanel(
+                name="employers.follow_ups",
+                roles=frozenset({Role.EMPLOYER_OFFICER, Role.COUNSELLOR}),
+                template="employers/home_follow_ups.html",
+                context=follow_up_panel_context,
+                order=11,
+            )
+        )
+        # The youth file: job profile, offers ranked for the young person, applications.
+        for name, template, context, order in (
+            ("employers.job_profile", "employers/slots/youth_profile.html", slots.profile_section, 30),
+            ("employers.offers", "employers/slots/youth_offers.html", slots.offers_section, 31),
+            (
+                "employers.applications",
+                "employers/slots/youth_applications.html",
+                slots.applications_section,
+                32,
+            ),
+        ):
+            register_section(
+                SlotSection(slot="youth_file", name=name, template=template, context=context, order=order)
+            )
+        # Immersion hours count in the CEJ weekly hours.
+        register_hours_source(ImmersionHoursSource())
+        # Retention: free texts about an anonymised young person are wiped here too.
+        register_anonymiser("employers", anonymise_youth_data)

@@ -132,3 +132,131 @@ class RequestStatus(models.TextChoices):
     TO_REVIEW = "to_review", _("À traiter")
     ACCEPTED = "accepted", _("Acceptée")
     REJECTED = "rejected", _("Refusée")
+
+
+# --- Part 2: job profiles, applications, follow-ups, immersions, cohorts ----------------------------------
+
+
+class ExperienceKind(models.TextChoices):
+    """Work and personal experiences count alike: each one shows skills."""
+
+    JOB = "job", _("Emploi")
+    INTERNSHIP = "internship", _("Stage ou immersion")
+    VOLUNTEERING = "volunteering", _("Bénévolat, engagement associatif")
+    SPORT = "sport", _("Sport")
+    FAMILY = "family", _("Vie de famille (garde d'enfants, aide à un proche…)")
+    OTHER = "other", _("Autre expérience personnelle")
+
+
+#: Experiences that are work (the others are personal).
+WORK_EXPERIENCE_KINDS = frozenset({ExperienceKind.JOB, ExperienceKind.INTERNSHIP})
+
+
+class ApplicationStatus(models.TextChoices):
+    """A mise en relation, from the proposal to the employer's answer."""
+
+    PROPOSED = "proposed", _("Proposée au jeune")
+    SENT = "sent", _("Transmise à l'employeur")
+    INTERVIEW = "interview", _("Entretien")
+    HIRED = "hired", _("Embauche")
+    NOT_HIRED = "not_hired", _("Non retenu·e")
+    WITHDRAWN = "withdrawn", _("Retirée")
+
+
+CLOSED_APPLICATION_STATUSES = (
+    ApplicationStatus.HIRED,
+    ApplicationStatus.NOT_HIRED,
+    ApplicationStatus.WITHDRAWN,
+)
+OPEN_APPLICATION_STATUSES = (ApplicationStatus.PROPOSED, ApplicationStatus.SENT, ApplicationStatus.INTERVIEW)
+
+
+class NotHiredReason(models.TextChoices):
+    PROFILE = "profile", _("Profil ne correspondant pas au poste")
+    OTHER_CANDIDATE = "other_candidate", _("Un·e autre candidat·e a été retenu·e")
+    NO_SHOW = "no_show", _("Absent·e à l'entretien")
+    POSITION_CANCELLED = "position_cancelled", _("Poste supprimé ou gelé")
+    OTHER = "other", _("Autre")
+
+
+class WithdrawalReason(models.TextChoices):
+    YOUTH_DECLINED = "youth_declined", _("Le jeune a renoncé")
+    FOUND_ELSEWHERE = "found_elsewhere", _("Le jeune a trouvé ailleurs")
+    UNREACHABLE = "unreachable", _("Le jeune ne répond plus")
+    OFFER_CLOSED = "offer_closed", _("Offre pourvue ou annulée")
+    OTHER = "other", _("Autre")
+
+
+class FollowUpStatus(models.TextChoices):
+    PENDING = "pending", _("À faire")
+    DONE = "done", _("Fait")
+    CANCELLED = "cancelled", _("Sans objet")
+
+
+class FollowUpOutcome(models.TextChoices):
+    EMPLOYED = "employed", _("Toujours en poste")
+    LEFT = "left", _("A quitté l'emploi")
+    NO_NEWS = "no_news", _("Sans nouvelles")
+
+
+class LeftReason(models.TextChoices):
+    TRIAL_EMPLOYER = "trial_employer", _("Fin de période d'essai à l'initiative de l'employeur")
+    TRIAL_YOUTH = "trial_youth", _("Fin de période d'essai à l'initiative du jeune")
+    RESIGNATION = "resignation", _("Démission ou rupture à l'initiative du jeune")
+    DISMISSAL = "dismissal", _("Licenciement ou rupture à l'initiative de l'employeur")
+    CONTRACT_END = "contract_end", _("Fin du contrat")
+    OTHER = "other", _("Autre")
+
+
+#: Months after the start of the contract when the young person and the employer are called.
+FOLLOW_UP_MONTHS = (1, 3, 6)
+
+
+class ImmersionObjective(models.TextChoices):
+    """The three objectives of a PMSMP (Code du travail, art. L5135-1)."""
+
+    DISCOVER = "discover", _("Découvrir un métier ou un secteur d'activité")
+    CONFIRM = "confirm", _("Confirmer un projet professionnel")
+    RECRUIT = "recruit", _("Initier une démarche de recrutement")
+
+
+class ImmersionStatus(models.TextChoices):
+    PLANNED = "planned", _("Prévue")
+    COMPLETED = "completed", _("Réalisée")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+class ImmersionAssessment(models.TextChoices):
+    CONFIRMED = "confirmed", _("Projet confirmé")
+    HIRING = "hiring", _("Débouche sur une embauche ou une alternance")
+    REORIENTED = "reoriented", _("Projet à revoir")
+    INTERRUPTED = "interrupted", _("Immersion interrompue")
+
+
+class CohortMemberStatus(models.TextChoices):
+    ENROLLED = "enrolled", _("Inscrit·e")
+    COMPLETED = "completed", _("Parcours terminé")
+    LEFT = "left", _("Sorti·e avant la fin")
+
+
+class CohortOutcome(models.TextChoices):
+    JOB_LONG = "job_long", _("Emploi durable (CDI, CDD de 6 mois et plus)")
+    JOB_SHORT = "job_short", _("Emploi de moins de 6 mois, intérim")
+    APPRENTICESHIP = "apprenticeship", _("Alternance")
+    TRAINING = "training", _("Formation qualifiante")
+    NONE = "none", _("Pas de solution pour l'instant")
+
+
+class StageKind(models.TextChoices):
+    WORKSHOP = "workshop", _("Atelier collectif")
+    COMPANY_VISIT = "company_visit", _("Visite d'entreprise")
+    MOCK_INTERVIEW = "mock_interview", _("Simulation d'entretien")
+    JOB_DATING = "job_dating", _("Job dating")
+    SPONSORSHIP = "sponsorship", _("Parrainage")
+    OTHER = "other", _("Autre")
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Présent·e")
+    ABSENT = "absent", _("Absent·e")
+    EXCUSED = "excused", _("Excusé·e")

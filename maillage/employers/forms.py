@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.core.validators import validate_email
@@ -18,16 +20,39 @@ from maillage.territory.models import Zone
 from .access import WRITER_ROLES
 from .autocomplete import APPELLATION, COMMUNE, COMPANY, NAF, AutocompleteField
 from .enums import (
+    ApplicationStatus,
+    CohortMemberStatus,
+    CohortOutcome,
     CompanySize,
     ContractType,
     DurationUnit,
+    ExperienceKind,
+    FollowUpOutcome,
+    ImmersionAssessment,
+    ImmersionObjective,
     InteractionKind,
+    LeftReason,
+    NotHiredReason,
     OfferSource,
     OfferStatus,
     QualificationLevel,
     SkillKind,
+    WithdrawalReason,
 )
-from .models import Company, Contact, Fiche, GrandDomain, NafSection, Offer, RecruitmentNeed, Skill
+from .models import (
+    Cohort,
+    CohortStage,
+    Company,
+    Contact,
+    Fiche,
+    GrandDomain,
+    Immersion,
+    JobProfile,
+    NafSection,
+    Offer,
+    RecruitmentNeed,
+    Skill,
+)
 from .services import DUPLICATE_SIRET_MESSAGE
 from .siret import normalise_siret, siret_error
 
@@ -697,7 +722,459 @@ class DashboardFilterForm(forms.Form):
         return cleaned
 
 
+# === Part 2: job profiles, applications, follow-ups, immersions, cohorts =================================
+
+
+def profile_skill_choices(fiche_codes: Iterable[str], selected: Iterable[int] = ()) -> QuerySet[Skill]:
+    """The skills of the sought occupations (and those already chosen), savoir-faire first."""
+    return (
+        Skill.objects.filter(Q(fiche_links__fiche_id__in=list(fiche_codes)) | Q(pk__in=list(selected)))
+        .filter(is_active=True)
+        .distinct()
+        .order_by("kind", "label")
+    )
+
+
+class SkillChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Skill) -> str:
+        return obj.label
+
+
+OCCUPATION_HELP = "Tapez un mot du métier, puis choisissez l'appellation ROME."
+
+
+class JobProfileForm(forms.Form):
+    """The job profile, edited from the young person's file (three sought occupations at most)."""
+
+    occupation_1 = AutocompleteField(APPELLATION, label="Métier recherché", help_text=OCCUPATION_HELP)
+    occupation_2 = AutocompleteField(APPELLATION, label="Autre métier recherché", required=False)
+    occupation_3 = AutocompleteField(APPELLATION, label="Troisième métier recherché", required=False)
+    skills = SkillChoiceField(
+        label="Compétences",
+        queryset=Skill.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Compétences des métiers recherchés que le jeune maîtrise déjà. Celles de ses expériences "
+        "s'y ajoutent d'elles-mêmes.",
+    )
+    is_looking = forms.BooleanField(label="En recherche d'emploi : à proposer sur les offres", required=False)
+    driving_licence = forms.BooleanField(label="Permis B", required=False)
+    has_vehicle = forms.BooleanField(label="Véhicule personnel (voiture, deux-roues)", required=False)
+    public_transport_only = forms.BooleanField(
+        label="Se déplace en transports en commun uniquement", required=False
+    )
+    max_distance_km = forms.IntegerField(
+        label="Distance maximale (km)",
+        required=False,
+        min_value=0,
+        max_value=500,
+        help_text="Vide : 30 km avec permis et véhicule, 10 km sinon.",
+    )
+    contracts = forms.MultipleChoiceField(
+        label="Contrats souhaités",
+        choices=ContractType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Aucun coché : tous les contrats.",
+    )
+    available_from = forms.DateField(
+        label="Disponible à partir du", required=False, widget=DATE_WIDGET, help_text="Vide : tout de suite."
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args, youth, profile: JobProfile | None, occupations=None, selected_skills=None, **kwargs
+    ):
+        kwargs.setdefault("prefix", "profil")
+        self.youth, self.profile = youth, profile
+        occupations = (
+            list(occupations)
+            if occupations is not None
+            else (list(profile.occupations.select_related("appellation").order_by("rank")) if profile else [])
+        )
+        if profile is not None and not kwargs.get("data") and not args:
+            initial = {
+                name: getattr(profile, name)
+                for name in (
+                    "is_looking",
+                    "driving_licence",
+                    "has_vehicle",
+                    "public_transport_only",
+                    "max_distance_km",
+                    "contracts",
+                    "available_from",
+                    "version",
+                )
+            }
+            for index, occupation in enumerate(occupations[:3], start=1):
+                initial[f"occupation_{index}"] = occupation.appellation
+            kwargs.setdefault("initial", {}).update({k: v for k, v in initial.items() if v is not None})
+        elif profile is None:
+            kwargs.setdefault("initial", {}).setdefault("is_looking", True)
+        super().__init__(*args, **kwargs)
+        self.fiche_codes = {o.fiche_id for o in occupations}
+        if self.is_bound:
+            for name in ("occupation_1", "occupation_2", "occupation_3"):
+                appellation = self.fields[name].peek(self[name].data)
+                if appellation is not None:
+                    self.fiche_codes.add(appellation.fiche_id)
+        selected = profile.skill_set if profile is not None else frozenset()
+        self.fields["skills"].queryset = profile_skill_choices(self.fiche_codes, selected)
+        if profile is not None and not self.is_bound:
+            chosen = selected_skills if selected_skills is not None else profile.skills.all()
+            self.fields["skills"].initial = [skill.pk for skill in chosen]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [cleaned.get(f"occupation_{i}") for i in (1, 2, 3)]
+        appellations = [a for a in chosen if a is not None]
+        if len({a.pk for a in appellations}) != len(appellations):
+            self.add_error("occupation_2", "Ce métier est déjà indiqué.")
+        cleaned["appellations"] = list(dict.fromkeys(appellations))
+        return cleaned
+
+    def service_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "appellations": data["appellations"],
+            "skills": list(data.get("skills") or []),
+            "is_looking": data.get("is_looking", False),
+            "driving_licence": data.get("driving_licence", False),
+            "has_vehicle": data.get("has_vehicle", False),
+            "public_transport_only": data.get("public_transport_only", False),
+            "max_distance_km": data.get("max_distance_km"),
+            "contracts": list(data.get("contracts") or []),
+            "available_from": data.get("available_from"),
+        }
+
+    def expected_version(self) -> int | None:
+        if self.profile is None:
+            return None
+        return self.cleaned_data.get("version") or self.profile.version
+
+
+class ExperienceForm(forms.Form):
+    kind = forms.ChoiceField(label="Type d'expérience", choices=ExperienceKind.choices)
+    title = forms.CharField(
+        label="Intitulé", max_length=160, help_text="Par exemple : équipier polyvalent, entraîneur de foot."
+    )
+    organisation = forms.CharField(label="Structure", max_length=160, required=False)
+    appellation = AutocompleteField(
+        APPELLATION, label="Métier exercé (ROME)", required=False, help_text="Pour une expérience de travail."
+    )
+    started_on = forms.DateField(label="Début", required=False, widget=DATE_WIDGET)
+    ended_on = forms.DateField(label="Fin", required=False, widget=DATE_WIDGET)
+    description = forms.CharField(
+        label="Ce que le jeune y a fait",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    skills = SkillChoiceField(
+        label="Compétences mises en œuvre",
+        queryset=Skill.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, profile: JobProfile | None, **kwargs):
+        kwargs.setdefault("prefix", "experience")
+        super().__init__(*args, **kwargs)
+        fiches = set(profile.fiche_set) if profile is not None else set()
+        if self.is_bound:
+            appellation = self.fields["appellation"].peek(self["appellation"].data)
+            if appellation is not None:
+                fiches.add(appellation.fiche_id)
+        self.fields["skills"].queryset = profile_skill_choices(fiches)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("started_on"), cleaned.get("ended_on")
+        if start and end and end < start:
+            self.add_error("ended_on", "La fin doit suivre le début.")
+        if start and start > timezone.localdate():
+            self.add_error("started_on", "Une expérience commence au plus tard aujourd'hui.")
+        return cleaned
+
+
+# --- Applications ---------------------------------------------------------------------------------------
+
+
+class ProposeForm(forms.Form):
+    offer = forms.IntegerField(widget=forms.HiddenInput)
+    youth = forms.IntegerField(widget=forms.HiddenInput)
+    back = forms.ChoiceField(
+        choices=[("candidats", "candidats"), ("dossier", "dossier")], required=False, widget=forms.HiddenInput
+    )
+
+
+STEP_ACTIONS = {
+    "send": "Transmise à l'employeur",
+    "interview": "Entretien",
+    "hire": "Embauche",
+    "reject": "Non retenu·e",
+    "withdraw": "Retirée",
+}
+#: The form action of each target step.
+STEP_OF_ACTION = {
+    "send": ApplicationStatus.SENT,
+    "interview": ApplicationStatus.INTERVIEW,
+    "hire": ApplicationStatus.HIRED,
+    "reject": ApplicationStatus.NOT_HIRED,
+    "withdraw": ApplicationStatus.WITHDRAWN,
+}
+
+
+class StepForm(forms.Form):
+    """One transition of an application (the page shows one small form per allowed step)."""
+
+    on = forms.DateField(label="Date de l'étape", widget=DATE_WIDGET)
+    note = forms.CharField(label="Précision", max_length=255, required=False)
+
+    def __init__(self, *args, action: str, **kwargs):
+        kwargs.setdefault("prefix", action)
+        kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.action = action
+        if action == "interview":
+            self.fields["interview_on"] = forms.DateField(label="Date de l'entretien", widget=DATE_WIDGET)
+        elif action == "hire":
+            self.fields["hired_on"] = forms.DateField(label="Début du contrat", widget=DATE_WIDGET)
+            self.fields["contract_end_on"] = forms.DateField(
+                label="Fin du contrat", required=False, widget=DATE_WIDGET, help_text="Vide pour un CDI."
+            )
+            self.fields["weekly_hours"] = forms.DecimalField(
+                label="Heures par semaine",
+                required=False,
+                min_value=Decimal("0.5"),
+                max_value=Decimal(48),
+                decimal_places=1,
+                help_text="Vide : celles de l'offre.",
+            )
+        elif action == "reject":
+            self.fields["reason"] = forms.ChoiceField(
+                label="Motif", choices=[("", "— choisissez —"), *NotHiredReason.choices]
+            )
+        elif action == "withdraw":
+            self.fields["reason"] = forms.ChoiceField(
+                label="Motif", choices=[("", "— choisissez —"), *WithdrawalReason.choices]
+            )
+        if action in ("interview", "hire", "reject", "withdraw"):
+            self.order_fields([name for name in self.fields if name not in ("on", "note")] + ["on", "note"])
+
+    @property
+    def title(self) -> str:
+        return STEP_ACTIONS[self.action]
+
+
+class FollowUpForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Résultat",
+        choices=FollowUpOutcome.choices,
+        widget=forms.RadioSelect,
+        initial=FollowUpOutcome.EMPLOYED,
+    )
+    done_on = forms.DateField(label="Date du suivi", widget=DATE_WIDGET)
+    left_on = forms.DateField(
+        label="A quitté l'emploi le",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Si le jeune a quitté l'emploi.",
+    )
+    left_reason = forms.ChoiceField(
+        label="Motif du départ", choices=[("", "—"), *LeftReason.choices], required=False
+    )
+    comment = forms.CharField(label="Commentaire", max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("done_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == FollowUpOutcome.LEFT:
+            if not cleaned.get("left_on"):
+                self.add_error("left_on", "Indiquez la date du départ.")
+            if not cleaned.get("left_reason"):
+                self.add_error("left_reason", "Indiquez le motif du départ.")
+        return cleaned
+
+
+APPLICATION_STATUS_FILTER = [("", "Toutes"), ("open", "En cours"), *ApplicationStatus.choices]
+
+
+class ApplicationFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Étape", choices=APPLICATION_STATUS_FILTER, required=False)
+    mine = forms.BooleanField(label="Mes mises en relation", required=False)
+
+    def filter(self, queryset, user):
+        data = self.cleaned_data
+        status = data.get("status")
+        if status == "open":
+            queryset = queryset.open()
+        elif status:
+            queryset = queryset.filter(status=status)
+        if data.get("mine"):
+            queryset = queryset.filter(Q(proposed_by=user) | Q(offer__officer=user))
+        return queryset
+
+
+# --- Immersions -----------------------------------------------------------------------------------------
+
+
+class ImmersionForm(VersionedForm):
+    company = AutocompleteField(COMPANY, label="Structure d'accueil")
+    appellation = AutocompleteField(APPELLATION, label="Métier découvert (ROME)", help_text=OCCUPATION_HELP)
+
+    class Meta:
+        model = Immersion
+        fields = [
+            "company",
+            "appellation",
+            "tutor",
+            "tutor_name",
+            "tutor_job_title",
+            "tutor_phone",
+            "starts_on",
+            "ends_on",
+            "weekly_hours",
+            "schedule",
+            "objective",
+            "objectives",
+            "activities",
+        ]
+        widgets = {
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "activities": forms.Textarea(attrs={"rows": 3}),
+            "objective": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, company: Company | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        fixed = company or (self.instance.company if self.instance.pk else None)
+        if fixed is None and self.is_bound:
+            peeked = self.fields["company"].peek(self["company"].data)
+            fixed = peeked if isinstance(peeked, Company) else None
+        self.fields["tutor"].queryset = fixed.contacts.all() if fixed else Contact.objects.none()
+        self.fields["tutor"].required = False
+        self.fields["tutor"].empty_label = "— autre personne —"
+        self.fields["tutor"].help_text = "Un contact de l'entreprise ; sinon, indiquez son nom ci-dessous."
+        self.fields["tutor_name"].required = False
+        self.fields["weekly_hours"].widget.attrs.update({"min": 1, "max": 48, "step": "0.5"})
+        self.fields["objective"].choices = list(ImmersionObjective.choices)
+        if company is not None and not self.instance.pk:
+            self.fields["company"].initial = company.pk
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("tutor") and not (cleaned.get("tutor_name") or "").strip():
+            self.add_error("tutor_name", "Indiquez le tuteur ou la tutrice dans l'entreprise.")
+        return cleaned
+
+    def _post_clean(self):
+        appellation = self.cleaned_data.get("appellation")
+        if appellation is not None:
+            self.instance.fiche_id = appellation.fiche_id
+        super()._post_clean()
+
+
+class AssessmentForm(forms.Form):
+    assessment = forms.ChoiceField(
+        label="Bilan", choices=ImmersionAssessment.choices, widget=forms.RadioSelect
+    )
+    notes = forms.CharField(
+        label="Bilan détaillé", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    assessed_on = forms.DateField(label="Bilan fait le", widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("assessed_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class CancelImmersionForm(forms.Form):
+    reason = forms.CharField(label="Motif de l'annulation", max_length=255, required=False)
+
+
+# --- Cohorts --------------------------------------------------------------------------------------------
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = ["name", "programme", "starts_on", "ends_on", "zone", "coordinator", "description"]
+        widgets = {
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = writer_users()
+        self.fields["zone"].empty_label = "Tout le territoire"
+        self.fields["programme"].initial = "100 chances 100 emplois"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_on") and cleaned.get("ends_on") and cleaned["ends_on"] < cleaned["starts_on"]:
+            self.add_error("ends_on", "La fin doit suivre le début.")
+        return cleaned
+
+
+class PartnerForm(forms.Form):
+    company = AutocompleteField(COMPANY, label="Entreprise partenaire")
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = CohortStage
+        fields = ["title", "kind", "date", "duration_hours", "company"]
+        widgets = {"date": DATE_WIDGET}
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        kwargs.setdefault("prefix", "etape")
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = cohort.partners.all()
+        self.fields["company"].empty_label = "— aucune —"
+
+
+class EnrolSearchForm(forms.Form):
+    q = forms.CharField(label="Nom du jeune", max_length=80, required=False)
+
+
+class MemberOutcomeForm(forms.Form):
+    status = forms.ChoiceField(label="Statut", choices=CohortMemberStatus.choices)
+    outcome = forms.ChoiceField(
+        label="Sortie", choices=[("", "— pas encore —"), *CohortOutcome.choices], required=False
+    )
+    outcome_on = forms.DateField(label="Date de la sortie", required=False, widget=DATE_WIDGET)
+    outcome_company = forms.ModelChoiceField(
+        label="Employeur", queryset=Company.objects.none(), required=False, empty_label="—"
+    )
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome_company"].queryset = cohort.partners.all()
+
+
 __all__ = [
+    "ApplicationFilterForm",
+    "AssessmentForm",
+    "CancelImmersionForm",
+    "CohortForm",
+    "EnrolSearchForm",
+    "ExperienceForm",
+    "FollowUpForm",
+    "ImmersionForm",
+    "JobProfileForm",
+    "MemberOutcomeForm",
+    "PartnerForm",
+    "ProposeForm",
+    "StageForm",
+    "StepForm",
     "AcceptRequestForm",
     "CompanyFilterForm",
     "CompanyForm",

@@ -1,9 +1,9 @@
 """Read-side aggregates of the employers app: the territorial GPEC-T tables.
 
-Recruitment needs are counted by the month their period starts, offers by the month they were published;
-abandoned needs and cancelled offers are left out. A need is placed in the zone of its company's commune,
-an offer in the zone of its workplace. Hires will join these tables when applications exist (part 2 of
-the employers issue): `GPEC_MEASURES` is the one place to add them.
+Recruitment needs are counted by the month their period starts, offers by the month they were published,
+hires (applications moved to "hired") by the month the contract starts; abandoned needs and cancelled offers
+are left out. A need is placed in the zone of its company's commune, an offer and a hire in the zone of the
+workplace; sector and occupation come from the company's NAF code and the offer's ROME fiche.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.db.models.functions import TruncMonth
 
 from maillage.territory.models import Zone
 
-from .enums import NeedStatus, OfferStatus
-from .models import GrandDomain, NafSection, Offer, RecruitmentNeed
+from .enums import ApplicationStatus, NeedStatus, OfferStatus
+from .models import Application, GrandDomain, NafSection, Offer, RecruitmentNeed
 
 MONTHS_FR = [
     "janvier",
@@ -43,6 +43,7 @@ class GpecRow:
     need_people: int = 0
     offers: int = 0
     offer_positions: int = 0
+    hires: int = 0
 
 
 @dataclass
@@ -60,14 +61,15 @@ class GpecTable:
             total.need_people += row.need_people
             total.offers += row.offers
             total.offer_positions += row.offer_positions
+            total.hires += row.hires
         return total
 
     def csv_rows(self):
         for row in [*self.rows, self.total]:
-            yield [row.label, row.needs, row.need_people, row.offers, row.offer_positions]
+            yield [row.label, row.needs, row.need_people, row.offers, row.offer_positions, row.hires]
 
 
-CSV_HEADER = ["{dimension}", "besoins", "personnes recherchées", "offres", "postes offerts"]
+CSV_HEADER = ["{dimension}", "besoins", "personnes recherchées", "offres", "postes offerts", "embauches"]
 
 
 def month_label(value: date) -> str:
@@ -96,9 +98,18 @@ def gpec_tables(*, start: date, end: date, zone: Zone | None = None) -> list[Gpe
     offers = Offer.objects.exclude(status=OfferStatus.CANCELLED).filter(
         published_on__gte=start, published_on__lt=after_end
     )
+    hires = Application.objects.filter(
+        status=ApplicationStatus.HIRED, hired_on__gte=start, hired_on__lt=after_end
+    )
     if zone is not None:
         needs = needs.filter(company__commune__zone=zone)
         offers = offers.filter(commune__zone=zone)
+        hires = hires.filter(offer__commune__zone=zone)
+
+    def counted(queryset, key, expression=None):
+        if expression is not None:
+            queryset = queryset.annotate(**{key: expression})
+        return {row[key]: row["n"] for row in queryset.order_by().values(key).annotate(n=Count("id"))}
 
     def grouped(queryset, key, amount, expression=None):
         if expression is not None:
@@ -108,25 +119,27 @@ def gpec_tables(*, start: date, end: date, zone: Zone | None = None) -> list[Gpe
             for row in queryset.order_by().values(key).annotate(n=Count("id"), amount=Sum(amount))
         }
 
-    def table(slug, title, dimension, need_counts, offer_counts, labels):
+    def table(slug, title, dimension, need_counts, offer_counts, labels, hire_counts):
         rows = []
         for key, label in labels:
             needs_n, people = need_counts.get(key, (0, 0))
             offers_n, positions = offer_counts.get(key, (0, 0))
-            rows.append(GpecRow(key, label, needs_n, people, offers_n, positions))
+            rows.append(GpecRow(key, label, needs_n, people, offers_n, positions, hire_counts.get(key, 0)))
         return GpecTable(slug, title, dimension, rows)
 
-    def with_unknown(labels, need_counts, offer_counts, unknown_label):
+    def with_unknown(labels, need_counts, offer_counts, unknown_label, hire_counts=None):
         labels = list(labels)
-        if None in need_counts or None in offer_counts:
+        if None in need_counts or None in offer_counts or None in (hire_counts or {}):
             labels.append((None, unknown_label))
         return labels
 
     tables = []
     n = grouped(needs, "company__naf__section_id", "quantity")
     o = grouped(offers, "company__naf__section_id", "positions")
+    h = counted(hires, "offer__company__naf__section_id")
     sections = [
-        (s.code, f"{s.code} — {s.short_label}") for s in NafSection.objects.filter(code__in={*n, *o} - {None})
+        (s.code, f"{s.code} — {s.short_label}")
+        for s in NafSection.objects.filter(code__in={*n, *o, *h} - {None})
     ]
     tables.append(
         table(
@@ -135,30 +148,34 @@ def gpec_tables(*, start: date, end: date, zone: Zone | None = None) -> list[Gpe
             "secteur",
             n,
             o,
-            with_unknown(sections, n, o, "Code NAF non renseigné"),
+            with_unknown(sections, n, o, "Code NAF non renseigné", h),
+            h,
         )
     )
     n = grouped(needs, "fiche__grand_domain_id", "quantity")
     o = grouped(offers, "fiche__grand_domain_id", "positions")
+    h = counted(hires, "offer__fiche__grand_domain_id")
     domains = [
-        (d.code, f"{d.code} — {d.label}") for d in GrandDomain.objects.filter(code__in={*n, *o} - {None})
+        (d.code, f"{d.code} — {d.label}") for d in GrandDomain.objects.filter(code__in={*n, *o, *h} - {None})
     ]
     tables.append(
-        table("metiers", "Par domaine de métiers (grand domaine ROME)", "domaine ROME", n, o, domains)
+        table("metiers", "Par domaine de métiers (grand domaine ROME)", "domaine ROME", n, o, domains, h)
     )
     n = grouped(needs, "company__commune__zone_id", "quantity")
     o = grouped(offers, "commune__zone_id", "positions")
-    zones = [(z.pk, z.name) for z in Zone.objects.filter(pk__in={*n, *o} - {None})]
+    h = counted(hires, "offer__commune__zone_id")
+    zones = [(z.pk, z.name) for z in Zone.objects.filter(pk__in={*n, *o, *h} - {None})]
     tables.append(
-        table("zones", "Par zone (antenne)", "zone", n, o, with_unknown(zones, n, o, "Hors territoire"))
+        table("zones", "Par zone (antenne)", "zone", n, o, with_unknown(zones, n, o, "Hors territoire", h), h)
     )
     n = {_as_month(k): v for k, v in grouped(needs, "month", "quantity", TruncMonth("period_start")).items()}
     o = {
         _as_month(k): v for k, v in grouped(offers, "month", "positions", TruncMonth("published_on")).items()
     }
+    h = {_as_month(k): v for k, v in counted(hires, "month", TruncMonth("hired_on")).items()}
     months, current = [], start
     while current <= end:
         months.append((current, month_label(current)))
         current = add_months(current, 1)
-    tables.append(table("mois", "Par mois", "mois", n, o, months))
+    tables.append(table("mois", "Par mois", "mois", n, o, months, h))
     return tables

@@ -72,3 +72,85 @@ def referential(db):
             "47.11F", "Hypermarchés", "G", "COMMERCE ; RÉPARATION D'AUTOMOBILES ET DE MOTOCYCLES"
         ),
     }
+
+
+# --- Part 2: matching, applications -----------------------------------------------------------------------
+
+LIFFRE = (48.2136, -1.5075)
+MONTFORT = (48.1372, -1.9536)
+THORIGNE = (48.1606, -1.5772)  # about 8 km from Liffré
+
+
+@pytest.fixture
+def places(commune_a, commune_b, zone_a):
+    """Real centroids: Montfort-sur-Meu (zone A), Liffré (zone B), Thorigné-Fouillard (zone A, near Liffré)."""
+    from tests.territory.factories import CommuneFactory
+
+    for commune, (lat, lon) in ((commune_a, MONTFORT), (commune_b, LIFFRE)):
+        commune.latitude, commune.longitude = lat, lon
+        commune.save()
+    thorigne = CommuneFactory(
+        insee_code="35334",
+        name="Thorigné-Fouillard",
+        postal_codes="35235",
+        zone=zone_a,
+        epci=commune_a.epci,
+        latitude=THORIGNE[0],
+        longitude=THORIGNE[1],
+    )
+    return {"montfort": commune_a, "liffre": commune_b, "thorigne": thorigne}
+
+
+@pytest.fixture
+def market(referential, places, counsellor_a, counsellor_b):
+    """Young people who look for work: the best one for a fresh-food seller's CDD in Liffré is Hugo."""
+    from maillage.employers.models import Mobility
+    from tests.youth.factories import YouthFactory
+
+    from .factories import AppellationFactory, FicheFactory, make_profile
+
+    seller, dev = referential["seller"], referential["dev"]
+    grocer = FicheFactory(code="D1101", label="Boucherie", code_ogr=3, domain=seller.domain)
+    Mobility.objects.create(source=grocer, target=seller, rank=1)
+    butcher = AppellationFactory(code=11564, label="Boucher / Bouchère", fiche=grocer)
+    skills = referential["skills"]
+    hugo = YouthFactory(
+        commune=places["thorigne"],
+        counsellor=counsellor_a,
+        last_name="Lemoine",
+        first_names="Hugo",
+        education_level="3",
+    )
+    make_profile(
+        hugo,
+        [referential["fresh"]],
+        [skills["cash"], skills["hygiene"]],
+        driving_licence=True,
+        has_vehicle=True,
+        contracts=["cdd", "cdi"],
+    )
+    ines = YouthFactory(
+        commune=places["montfort"],
+        counsellor=counsellor_a,
+        last_name="Benali",
+        first_names="Inès",
+        education_level="4",
+    )
+    make_profile(ines, [butcher], [skills["cash"]], contracts=["cdi"])
+    theo = YouthFactory(
+        commune=places["montfort"], counsellor=counsellor_a, last_name="Roux", first_names="Théo"
+    )
+    make_profile(theo, [referential["developer"]], [skills["python"]])
+    lea = YouthFactory(
+        commune=places["liffre"], counsellor=counsellor_b, last_name="Durand", first_names="Léa"
+    )
+    make_profile(lea, [referential["fresh"]], [skills["cash"], skills["hygiene"]])
+    return {
+        "hugo": hugo,
+        "ines": ines,
+        "theo": theo,
+        "lea": lea,
+        "grocer": grocer,
+        "butcher": butcher,
+        "dev": dev,
+    }

@@ -201,3 +201,21 @@ class RecruitmentRequestFactory(factory.django.DjangoModelFactory):
     occupation_text = "Vendeur en boulangerie"
     contract = ContractType.CDD
     positions = 2
+
+
+# --- Part 2 ---------------------------------------------------------------------------------------------
+
+
+def make_profile(youth, appellations=(), skills=(), **values):
+    """A job profile through the service (so that the derived match keys are right)."""
+    from maillage.employers import services
+
+    values.setdefault("is_looking", True)
+    return services.save_job_profile(
+        by=None,
+        youth=youth,
+        expected_version=None,
+        appellations=list(appellations),
+        skills=list(skills),
+        **values,
+    )

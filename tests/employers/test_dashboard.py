@@ -94,19 +94,16 @@ def test_page_csv_and_filters(login, analyst, dataset, zone_b):
     client = login(analyst)
     html = client.get("/entreprises/tableau/?start=2026-01&end=2026-03").content.decode()
     assert "de janvier 2026 à mars 2026" in html
-    assert (
-        "Les embauches apparaîtront dans ces tableaux dès que les mises en relation seront enregistrées."
-        in html
-    )
+    assert "Les embauches sont les mises en relation abouties" in html
     assert '<th scope="row">J — Information et communication</th>' in html
     assert html.count("<caption>") == 4
     response = client.get(f"/entreprises/tableau/?start=2026-01&end=2026-03&zone={zone_b.pk}&export=zones")
     content = b"".join(response.streaming_content).decode()
     assert response["Content-Disposition"] == 'attachment; filename="gpec-t-zones-2026-01-2026-03.csv"'
     assert content.splitlines() == [
-        "\ufeffzone;besoins;personnes recherchées;offres;postes offerts",
-        "Antenne B;2;4;1;2",
-        "Total;2;4;1;2",
+        "\ufeffzone;besoins;personnes recherchées;offres;postes offerts;embauches",
+        "Antenne B;2;4;1;2;0",
+        "Total;2;4;1;2;0",
     ]
     bad = client.get("/entreprises/tableau/?start=2026-03&end=2026-01").content.decode()
     assert "Le mois de fin doit suivre le mois de début." in bad

@@ -26,7 +26,7 @@ BOUNDS = {
     "/offres/": 10,
     "/offres/?status=&tri=company": 10,
     "/entreprises/demandes/": 8,
-    "/entreprises/tableau/?start=2026-01&end=2026-12": 18,
+    "/entreprises/tableau/?start=2026-01&end=2026-12": 21,  # needs, offers and hires per dimension
     "company_detail": 14,
     "offer_detail": 9,
 }

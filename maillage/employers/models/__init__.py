@@ -1,7 +1,12 @@
-"""Models of the employers app: reference data (ROME, NAF), the CRM, offers and public requests."""
+"""Models of the employers app: reference data (ROME, NAF), the CRM, offers and public requests; job profiles,
+applications and their follow-up, immersions and cohorts."""
 
+from .applications import Application, ApplicationQuerySet, ApplicationStep, FollowUp, FollowUpQuerySet
+from .cohorts import Attendance, Cohort, CohortMember, CohortStage
 from .companies import Company, CompanyQuerySet, Contact, Interaction, RecruitmentNeed
+from .immersions import MAX_IMMERSION_DAYS, Immersion
 from .offers import Offer, OfferQuerySet, RecruitmentRequest
+from .profiles import MAX_SOUGHT_OCCUPATIONS, Experience, JobProfile, JobProfileQuerySet, SoughtOccupation
 from .referentials import (
     Appellation,
     Fiche,
@@ -19,6 +24,22 @@ from .referentials import (
 )
 
 __all__ = [
+    "MAX_IMMERSION_DAYS",
+    "MAX_SOUGHT_OCCUPATIONS",
+    "Application",
+    "ApplicationQuerySet",
+    "ApplicationStep",
+    "Attendance",
+    "Cohort",
+    "CohortMember",
+    "CohortStage",
+    "Experience",
+    "FollowUp",
+    "FollowUpQuerySet",
+    "Immersion",
+    "JobProfile",
+    "JobProfileQuerySet",
+    "SoughtOccupation",
     "Appellation",
     "Company",
     "CompanyQuerySet",
