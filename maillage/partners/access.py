@@ -5,6 +5,10 @@
   officials and young people get a 404 everywhere here.
 - Projects and funding lines: director, analyst, administrator (write) and zone managers (read).
 - Governance meetings: director and administrator see all; zone managers see and run their zones' meetings.
+- Referrals: the staff who see a young person (youth roles, by zone) see their referrals, and those who
+  may write on the file refer them; the shared barriers of a referral are shown to staff only if they may
+  read the diagnosis. A partner user sees, and answers, only the referrals addressed to their organisation,
+  and only the snapshot of what was shared: never the youth file.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from .models import (
     Meeting,
     Organisation,
     Project,
+    Referral,
     Service,
 )
 
@@ -115,3 +120,86 @@ def meeting_zones(user: Any):
     if _role(user) == Role.ZONE_MANAGER:
         return Zone.objects.filter(pk__in=user.zone_ids())
     return Zone.objects.none()
+
+
+# ----------------------------------------------------------------------------------------------- referrals
+
+
+def referral_staff_roles() -> frozenset[str]:
+    """Staff roles that reach the referrals of the young people they see (the youth app's roles)."""
+    from maillage.youth.roles import YOUTH_ROLES
+
+    return frozenset(YOUTH_ROLES)
+
+
+def is_referral_staff(user: Any) -> bool:
+    return _role(user) in referral_staff_roles()
+
+
+def is_partner(user: Any) -> bool:
+    return _role(user) == Role.PARTNER
+
+
+def _referral_queryset():
+    return Referral.objects.select_related("service", "organisation", "referred_by")
+
+
+def get_referral_for_user(user: Any, pk: object) -> Referral:
+    """A referral this user may see: staff through the young person's zone, a partner through their
+    organisation. Anybody else, and any other referral, gets a 404."""
+    return get_or_404(_referral_queryset().visible_to(user), pk=pk)
+
+
+def get_referral_for_partner(user: Any, pk: object) -> Referral:
+    """A referral addressed to this partner user's organisation (the only ones they answer), else 404."""
+    if not is_partner(user):
+        raise Http404
+    return get_or_404(_referral_queryset().visible_to(user), pk=pk)
+
+
+def can_refer(user: Any, youth: Any) -> bool:
+    """Those who may write on the file refer the young person (the file was loaded through
+    maillage.youth.access.get_youth_for_user)."""
+    from maillage.youth.access import can_edit_youth
+
+    return can_edit_youth(user, youth)
+
+
+def can_see_shared_barriers(user: Any, referral: Referral) -> bool:
+    """The partner sees what was shared with it; staff see the shared barriers only if they may read the
+    young person's diagnosis."""
+    if is_partner(user):
+        return True
+    from maillage.youth.access import can_read_diagnosis
+
+    return can_read_diagnosis(user, referral.youth)
+
+
+def read_open_barriers(user: Any, youth: Any) -> list[Any] | None:
+    """The young person's open barriers for those who may read the diagnosis (None for the others), the read
+    audited like the diagnosis: through maillage.youth.access.read_diagnosis(), once per request.
+
+    The youth file page already calls read_diagnosis() (one "youth.diagnosis_read" entry); its referrals
+    section, rendered in the same request, must not log a second read of the same file, so when this request
+    already audited it (same request id, user and file), the barriers are read again without a new entry.
+    Outside a request (no request id), every read is audited.
+    """
+    from maillage.core import context
+    from maillage.core.models import AuditEntry
+    from maillage.youth.access import can_read_diagnosis, read_diagnosis
+
+    if not can_read_diagnosis(user, youth):
+        return None
+    request_id = context.current().request_id
+    if (
+        request_id
+        and AuditEntry.objects.filter(
+            action="youth.diagnosis_read",
+            object_type="youth.youth",
+            object_id=str(youth.pk),
+            request_id=request_id,
+            user=user,
+        ).exists()
+    ):
+        return list(youth.barriers.open().order_by("-noted_on", "-id"))
+    return [barrier for barrier in read_diagnosis(user, youth) or [] if barrier.is_open]

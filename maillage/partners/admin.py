@@ -12,6 +12,7 @@ from .models import (
     PartnerMembership,
     Project,
     ProjectTask,
+    Referral,
     Service,
     ServiceTheme,
 )
@@ -104,3 +105,37 @@ class MeetingAdmin(admin.ModelAdmin):
     list_filter = ["kind", "zone"]
     readonly_fields = ["version"]
     inlines = [AttendeeInline, DecisionInline]
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    """Read-only: a referral changes status only through its transitions (services.py), which audit it;
+    the shared snapshot is personal data and is not searchable here."""
+
+    list_display = ["pk", "sent_at", "organisation", "service", "status", "reminder_sent_at"]
+    list_filter = ["status"]
+    list_select_related = ["organisation", "service"]
+    fields = [
+        "status",
+        "service",
+        "organisation",
+        "referred_by",
+        "sent_at",
+        "acknowledged_at",
+        "answered_at",
+        "closed_at",
+        "reminder_sent_at",
+        "decline_reason",
+        "consent_given_on",
+        "shares_barriers",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

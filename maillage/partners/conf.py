@@ -41,3 +41,18 @@ DOCUMENT_TYPES: dict[str, frozenset[str]] = {
     "csv": frozenset({"text/csv", "application/vnd.ms-excel", "text/plain"}),
     "txt": frozenset({"text/plain"}),
 }
+
+
+def referral_reminder_days() -> int:
+    """A referral still waiting for the partner's answer after this many days sends one reminder."""
+    return int(getattr(settings, "PARTNERS_REFERRAL_REMINDER_DAYS", 10))
+
+
+def referral_overdue_days() -> int:
+    """A referral still waiting after this many days is flagged on the counsellor's home page."""
+    return int(getattr(settings, "PARTNERS_REFERRAL_OVERDUE_DAYS", 30))
+
+
+def referral_median_window_days() -> int:
+    """The median response time per organisation covers the referrals answered in this many past days."""
+    return int(getattr(settings, "PARTNERS_REFERRAL_MEDIAN_WINDOW_DAYS", 365))

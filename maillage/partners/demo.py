@@ -1,5 +1,6 @@
 """Demo data of the partners app: a directory of about eighty organisations across the zones, three
-projects, funding lines for the CEJ and an ESF+ action, and past committee meetings with decisions.
+projects, funding lines for the CEJ and an ESF+ action, past committee meetings with decisions, and
+referrals at every status (when the youth demo is loaded: `generate_demo` runs first in setup_demo).
 
 Built from whatever territory is loaded (the zones and their most populated communes), so that another
 Mission locale's data pack gets a directory of its own. Contact details are fictitious (example.test
@@ -12,10 +13,11 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -31,6 +33,7 @@ from .enums import (
     MeetingKind,
     OrganisationKind,
     ProjectStatus,
+    ReferralStatus,
     ServiceKind,
     TaskStatus,
     Theme,
@@ -47,11 +50,13 @@ from .models import (
     PartnerMembership,
     Project,
     ProjectTask,
+    Referral,
     Service,
     ServiceTheme,
 )
 
 DEMO_PARTNER_EMAIL = "partenaire@demo.maillage.test"
+DEMO_COUNSELLOR_EMAIL = "conseiller@demo.maillage.test"
 PREFIX = "demo--"
 
 
@@ -462,6 +467,7 @@ def create_demo_partners(*, today: date | None = None) -> dict[str, int]:
     projects = _demo_projects(today, mission_locale, list(mobility_by_zone.values()), organisations)
     lines = _demo_funding_lines(today, projects)
     meetings, decisions = _demo_meetings(today, zones)
+    referrals = create_demo_referrals(today=today, organisation=partner_organisation, zone=broceliande)
     return {
         "organisations": len(organisations),
         "services": services_count,
@@ -469,6 +475,7 @@ def create_demo_partners(*, today: date | None = None) -> dict[str, int]:
         "funding_lines": len(lines),
         "meetings": meetings,
         "decisions": decisions,
+        "referrals": referrals,
     }
 
 
@@ -715,3 +722,193 @@ def _demo_meetings(today: date, zones: list[Zone]) -> tuple[int, int]:
         )
         decisions += 1
     return meetings, decisions
+
+
+# ----------------------------------------------------------------------------------------------- referrals
+
+
+@dataclass(frozen=True)
+class ReferralSpec:
+    """A demo referral: to the demo partner's organisation ("partner") or to another organisation's service
+    of that theme serving the young person's commune, sent `sent` days ago, then acknowledged / answered /
+    closed that many days after sending."""
+
+    to: str
+    status: str
+    sent: int
+    acknowledged: int | None = None
+    answered: int | None = None
+    closed: int | None = None
+    decline_reason: str = ""
+    outcome: str = ""
+    share_barrier: bool = True
+    message: str = "Le jeune a besoin d'un coup de pouce pour se rendre en formation."
+
+
+#: Every status at least once for the demo partner (its inbox, the reminder, the 30-day flag), and a few
+#: answers from other organisations of the zone (housing, resources, health) so that the median response
+#: times compare several organisations.
+REFERRAL_SPECS = [
+    ReferralSpec("partner", ReferralStatus.SENT, sent=2),
+    ReferralSpec("partner", ReferralStatus.SENT, sent=13),  # reminded (10 days)
+    ReferralSpec("partner", ReferralStatus.SENT, sent=36, share_barrier=False),  # flagged (30 days)
+    ReferralSpec("partner", ReferralStatus.ACKNOWLEDGED, sent=7, acknowledged=1),
+    ReferralSpec("partner", ReferralStatus.ACCEPTED, sent=21, acknowledged=2, answered=3),
+    ReferralSpec(
+        "partner", ReferralStatus.DECLINED, sent=26, acknowledged=1, answered=2, decline_reason="no_capacity"
+    ),
+    ReferralSpec(
+        "partner",
+        ReferralStatus.COMPLETED,
+        sent=75,
+        acknowledged=1,
+        answered=4,
+        closed=40,
+        outcome="Scooter prêté pour trois mois : le jeune a suivi sa formation jusqu'au bout.",
+    ),
+    ReferralSpec("partner", ReferralStatus.NO_SHOW, sent=52, acknowledged=1, answered=1, closed=20),
+    ReferralSpec(Theme.HOUSING, ReferralStatus.ACCEPTED, sent=40, acknowledged=6, answered=8),
+    ReferralSpec(
+        Theme.RESOURCES,
+        ReferralStatus.COMPLETED,
+        sent=95,
+        acknowledged=10,
+        answered=12,
+        closed=60,
+        outcome="Aide financière accordée, budget suivi pendant deux mois.",
+    ),
+    ReferralSpec(Theme.HEALTH, ReferralStatus.DECLINED, sent=33, answered=15, decline_reason="not_eligible"),
+    ReferralSpec(Theme.HOUSING, ReferralStatus.SENT, sent=45),
+    ReferralSpec(Theme.RESOURCES, ReferralStatus.ACCEPTED, sent=16, answered=1),
+]
+
+_PROPOSAL_OUTCOMES: dict[str, tuple[str, str]] = {
+    ReferralStatus.ACCEPTED: ("accepted", "Acceptée par la structure."),
+    ReferralStatus.DECLINED: ("refused", "Refusée par la structure."),
+    ReferralStatus.COMPLETED: ("completed", ""),
+    ReferralStatus.NO_SHOW: ("abandoned", "Le jeune ne s'est pas présenté."),
+}
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def create_demo_referrals(*, today: date, organisation: Organisation | None, zone: Zone | None) -> int:
+    """Referrals at every status from the demo counsellor's young people with a mobility barrier, most of
+    them to the demo partner's organisation. Needs the youth demo (`generate_demo`); without it, nothing.
+
+    The youth file is written through the youth app's services (the proposal matching each referral);
+    the referrals are written here with past dates (the transition functions date everything "now").
+    Idempotent: a young person already referred to the same service is skipped.
+    """
+    from maillage.youth import services as youth_services
+    from maillage.youth.enums import ProposalKind, YouthStatus
+    from maillage.youth.models import Barrier, Youth
+
+    if organisation is None or zone is None:
+        return 0
+    counsellor = User.objects.filter(email=DEMO_COUNSELLOR_EMAIL, role=Role.COUNSELLOR).first()
+    # The demo counsellor's young people first, those with an open mobility barrier first of all.
+    ordered = (
+        Youth.objects.filter(zone=zone, status=YouthStatus.ACTIVE)
+        .annotate(
+            theirs=Case(When(counsellor=counsellor, then=Value(0)), default=Value(1)),
+            mobility=Case(
+                When(pk__in=Youth.objects.with_open_barrier(Theme.MOBILITY).values("pk"), then=Value(0)),
+                default=Value(1),
+            ),
+        )
+        .select_related("commune")
+        .order_by("mobility", "theirs", "pk")
+    )
+    youths = list(ordered[: len(REFERRAL_SPECS)])
+    partner_services = list(
+        Service.objects.filter(organisation=organisation).active().with_theme(Theme.MOBILITY).order_by("pk")
+    )
+    if not youths or not partner_services:
+        return 0
+    done = 0
+    for index, (spec, youth) in enumerate(zip(REFERRAL_SPECS, youths, strict=False)):
+        service: Service | None
+        if spec.to == "partner":
+            # Spread over the partner's mobility services (scooters, driving licence, advice).
+            service = partner_services[index % len(partner_services)]
+        else:
+            service = (
+                Service.objects.active()
+                .with_theme(spec.to)
+                .serving_commune(youth.commune)
+                .exclude(organisation=organisation)
+                .select_related("organisation")
+                .order_by("organisation__search_name", "pk")
+                .first()
+            )
+            if service is None:
+                continue
+        if Referral.objects.filter(youth=youth, service=service).exists():
+            done += 1
+            continue
+        sent_on = today - timedelta(days=spec.sent)
+        sent_at = _at(sent_on)
+
+        def after(days: int | None, base: date = sent_on) -> datetime | None:
+            return None if days is None else _at(base + timedelta(days=days), 14)
+
+        acknowledged_at = after(spec.acknowledged) or after(spec.answered)
+        answered_at = after(spec.answered)
+        closed_at = after(spec.closed)
+        shared = []
+        if spec.share_barrier:
+            domain = Theme.MOBILITY if spec.to == "partner" else spec.to
+            barrier = Barrier.objects.filter(youth=youth, domain=domain).open().first()
+            if barrier is not None:
+                shared = [{"domain": barrier.domain, "severity": barrier.severity}]
+        proposal = youth_services.add_proposal(
+            by=counsellor,
+            youth=youth,
+            kind=ProposalKind.PARTNER_SERVICE,
+            description=f"Orientation vers « {service.name} » ({service.organisation.name})"[:255],
+            proposed_on=sent_on,
+        )
+        if spec.status in _PROPOSAL_OUTCOMES:
+            status, outcome = _PROPOSAL_OUTCOMES[spec.status]
+            youth_services.set_proposal_outcome(
+                by=counsellor,
+                proposal=proposal,
+                status=status,
+                outcome=(spec.outcome or outcome)[:255],
+                outcome_on=timezone.localtime(closed_at or answered_at).date(),
+            )
+        Referral.objects.create(
+            youth=youth,
+            service=service,
+            organisation=service.organisation,
+            referred_by=counsellor,
+            proposal=proposal,
+            message=spec.message,
+            status=spec.status,
+            sent_at=sent_at,
+            acknowledged_at=acknowledged_at,
+            answered_at=answered_at,
+            closed_at=closed_at,
+            status_changed_at=closed_at or answered_at or acknowledged_at or sent_at,
+            response_seconds=int((answered_at - sent_at).total_seconds()) if answered_at else None,
+            reminder_sent_at=_at(sent_on + timedelta(days=10), 7)
+            if spec.sent >= 10 and not answered_at
+            else None,
+            decline_reason=spec.decline_reason,
+            outcome=spec.outcome,
+            consent_given_on=sent_on,
+            consent_recorded_by=counsellor,
+            shares_barriers=bool(shared),
+            shared_last_name=youth.last_name,
+            shared_first_names=youth.first_names,
+            shared_birth_date=youth.birth_date,
+            shared_phone=youth.phone,
+            shared_email=youth.email,
+            shared_commune=youth.commune.name,
+            shared_barriers=shared,
+        )
+        done += 1
+    return done

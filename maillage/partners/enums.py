@@ -115,3 +115,48 @@ class DecisionStatus(models.TextChoices):
 
 #: Decisions still to follow up (the cross-meeting list shows these by default).
 OPEN_DECISION_STATUSES = (DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS)
+
+
+class ReferralStatus(models.TextChoices):
+    """The life of a referral (orientation): services.py moves it along REFERRAL_TRANSITIONS."""
+
+    SENT = "sent", _("Envoyée")
+    ACKNOWLEDGED = "acknowledged", _("Reçue par la structure")
+    ACCEPTED = "accepted", _("Acceptée")
+    DECLINED = "declined", _("Refusée")
+    COMPLETED = "completed", _("Réalisée")
+    NO_SHOW = "no_show", _("Jeune non venu·e")
+
+
+#: The allowed moves. A partner may accept or decline without acknowledging first: the answer implies the
+#: acknowledgement (both dates are then the same).
+REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReferralStatus.SENT: frozenset(
+        {ReferralStatus.ACKNOWLEDGED, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED}
+    ),
+    ReferralStatus.ACKNOWLEDGED: frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DECLINED}),
+    ReferralStatus.ACCEPTED: frozenset({ReferralStatus.COMPLETED, ReferralStatus.NO_SHOW}),
+    ReferralStatus.DECLINED: frozenset(),
+    ReferralStatus.COMPLETED: frozenset(),
+    ReferralStatus.NO_SHOW: frozenset(),
+}
+#: Waiting for the partner's answer (accept or decline): reminders, the 30-day flag and the staff list.
+WAITING_REFERRAL_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)
+#: Still open (a second referral of the same young person to the same service is refused meanwhile).
+OPEN_REFERRAL_STATUSES = (*WAITING_REFERRAL_STATUSES, ReferralStatus.ACCEPTED)
+#: The partner gave an answer: what the counsellor's home lists as "recently answered".
+ANSWERED_REFERRAL_STATUSES = (
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.DECLINED,
+    ReferralStatus.COMPLETED,
+    ReferralStatus.NO_SHOW,
+)
+
+
+class DeclineReason(models.TextChoices):
+    NOT_ELIGIBLE = "not_eligible", _("Le jeune ne remplit pas les conditions d'accès")
+    NO_CAPACITY = "no_capacity", _("Plus de place pour le moment")
+    OUT_OF_AREA = "out_of_area", _("Hors de notre territoire d'intervention")
+    UNREACHABLE = "unreachable", _("Jeune injoignable")
+    YOUTH_WITHDREW = "youth_withdrew", _("Le jeune ne souhaite plus ce service")
+    OTHER = "other", _("Autre motif (à préciser)")

@@ -16,10 +16,12 @@ from .enums import (
     AttendeeCategory,
     ConsortiumRole,
     DecisionStatus,
+    DeclineReason,
     FunderKind,
     MeetingKind,
     OrganisationKind,
     ProjectStatus,
+    ReferralStatus,
     Theme,
 )
 from .models import (
@@ -638,3 +640,161 @@ class DecisionFilterForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if zones is not None:
             self.fields["zone"].queryset = zones
+
+
+# ----------------------------------------------------------------------------------------------- referrals
+
+
+class ServicePickForm(AccessibleFormMixin, forms.Form):
+    """Search the directory for another service, on the referral page (the commune is the young person's)."""
+
+    theme = forms.ChoiceField(label="Thème", required=False, choices=blank_choice(Theme.choices))
+    q = forms.CharField(label="Nom du service ou de la structure", required=False, max_length=80)
+
+
+class ReferralForm(AccessibleFormMixin, forms.Form):
+    """The consent and what is shared. Identity and contact always go; barriers only when ticked here
+    (their comment only when ticked too); notes never (there is no field for them)."""
+
+    consent = forms.BooleanField(
+        label="Le jeune a donné son accord pour cette orientation et pour le partage de son identité et de "
+        "ses coordonnées avec cette structure.",
+        error_messages={
+            "required": "L'orientation demande l'accord du jeune : cochez la case une fois obtenu."
+        },
+    )
+    consent_given_on = forms.DateField(
+        label="Accord donné le", widget=date_widget(), help_text="Format jj/mm/aaaa."
+    )
+    barriers = forms.TypedMultipleChoiceField(
+        label="Freins à partager (seulement avec l'accord explicite du jeune)",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Seuls le domaine et l'intensité des freins cochés sont transmis.",
+    )
+    barrier_comments = forms.TypedMultipleChoiceField(
+        label="Transmettre aussi le commentaire de ces freins",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Le commentaire n'est transmis que si vous le cochez ici, et son frein ci-dessus.",
+    )
+    message = forms.CharField(
+        label="Message à la structure",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Pourquoi cette orientation, disponibilités du jeune… Visible par la structure : n'y "
+        "écrivez que ce que le jeune accepte de partager.",
+    )
+
+    def __init__(self, *args, barriers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        barriers = list(barriers or [])
+        if barriers:
+            self.fields["barriers"].choices = [(b.pk, _barrier_label(b)) for b in barriers]
+            with_comment = [b for b in barriers if b.comment]
+            if with_comment:
+                self.fields["barrier_comments"].choices = [
+                    (b.pk, f"{b.get_domain_display()} : « {b.comment[:120]} »") for b in with_comment
+                ]
+            else:
+                del self.fields["barrier_comments"]
+        else:
+            del self.fields["barriers"]
+            del self.fields["barrier_comments"]
+
+    def clean(self):
+        data = super().clean()
+        chosen = set(data.get("barriers") or [])
+        comments = set(data.get("barrier_comments") or [])
+        if comments - chosen:
+            self.add_error(
+                "barrier_comments", "Un commentaire ne se partage qu'avec son frein : cochez aussi le frein."
+            )
+        return data
+
+
+def _barrier_label(barrier) -> str:
+    label = f"{barrier.get_domain_display()} (intensité : {barrier.get_severity_display().lower()})"
+    return label
+
+
+class DeclineReferralForm(AccessibleFormMixin, forms.Form):
+    decline_reason = forms.ChoiceField(
+        label="Motif du refus", choices=blank_choice(DeclineReason.choices, "—")
+    )
+    decline_detail = forms.CharField(
+        label="Précision",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Obligatoire pour « Autre motif ». Visible par la Mission locale.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("decline_reason") == DeclineReason.OTHER
+            and not (data.get("decline_detail") or "").strip()
+        ):
+            self.add_error("decline_detail", "Précisez le motif du refus.")
+        return data
+
+
+class CompleteReferralForm(AccessibleFormMixin, forms.Form):
+    outcome = forms.CharField(
+        label="Ce qui a été fait avec le jeune",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Par exemple : « Prêt d'un scooter pour trois mois, à partir du 2 mars. »",
+    )
+
+
+class NoShowReferralForm(AccessibleFormMixin, forms.Form):
+    comment = forms.CharField(
+        label="Commentaire (facultatif)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+#: Age filter of the referral lists: waiting for at least N days.
+AGE_CHOICES = [
+    ("", "Toutes"),
+    ("10", "Envoyées il y a plus de 10 jours"),
+    ("30", "Envoyées il y a plus de 30 jours"),
+    ("60", "Envoyées il y a plus de 60 jours"),
+]
+WAITING = "waiting"
+ALL = "all"
+
+
+def referral_status_choices(default_label: str = "En attente de réponse"):
+    return [(WAITING, default_label), (ALL, "Tous les statuts"), *ReferralStatus.choices]
+
+
+class ReferralFilterForm(AccessibleFormMixin, forms.Form):
+    """Filters of the staff list /orientations/ (zone, organisation, status, age)."""
+
+    zone = forms.ModelChoiceField(Zone.objects.none(), label="Zone", required=False, empty_label="Toutes")
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.none(), label="Structure", required=False, empty_label="Toutes"
+    )
+    status = forms.ChoiceField(label="Statut", required=False, choices=referral_status_choices())
+    age = forms.ChoiceField(label="Ancienneté", required=False, choices=AGE_CHOICES)
+
+    def __init__(self, *args, zones=None, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = zones if zones is not None else Zone.objects.all()
+        self.fields["organisation"].queryset = (
+            organisations if organisations is not None else Organisation.objects.order_by("search_name")
+        )
+
+
+class InboxFilterForm(AccessibleFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label="Statut", required=False, choices=referral_status_choices("À traiter (en attente ou acceptées)")
+    )

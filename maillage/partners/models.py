@@ -1,8 +1,8 @@
 """Partners: the directory (organisations, their services and contacts, partner users' memberships),
 projects answering calls for projects with their funding lines, and governance meetings.
 
-QuerySets first (the reusable queries: who sees what, which services serve a commune, stale listings),
-then the models. Referrals (built later on top of these models) find services with
+QuerySets first (the reusable queries: who sees what, which services serve a commune, stale listings,
+referrals waiting for an answer), then the models. Referrals find services with
 `Service.objects.active().with_theme(domain).serving_commune(commune)`.
 """
 
@@ -28,13 +28,17 @@ from maillage.territory.models import EPCI, Commune, Zone
 from . import conf
 from .enums import (
     OPEN_DECISION_STATUSES,
+    OPEN_REFERRAL_STATUSES,
+    WAITING_REFERRAL_STATUSES,
     AttendeeCategory,
     ConsortiumRole,
     DecisionStatus,
+    DeclineReason,
     FunderKind,
     MeetingKind,
     OrganisationKind,
     ProjectStatus,
+    ReferralStatus,
     ServiceKind,
     TaskStatus,
     Theme,
@@ -195,6 +199,38 @@ class DecisionQuerySet(models.QuerySet["Decision"]):
 
     def overdue(self, today: date | None = None) -> DecisionQuerySet:
         return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user) -> ReferralQuerySet:
+        """Staff who see the young person see their referrals (same rule as Youth.objects.visible_to); a
+        partner user sees the referrals addressed to their organisation(s); everybody else nothing."""
+        from maillage.youth.roles import ALL_ZONES_ROLES, ZONE_ROLES
+
+        role = _role(user)
+        if role in ALL_ZONES_ROLES:
+            return self
+        if role in ZONE_ROLES:
+            return self.filter(youth__zone_id__in=user.zone_ids())
+        if role == Role.PARTNER:
+            return self.filter(organisation__memberships__user=user)
+        return self.none()
+
+    def waiting(self) -> ReferralQuerySet:
+        """Waiting for the partner's answer (sent or acknowledged, neither accepted nor declined)."""
+        return self.filter(status__in=WAITING_REFERRAL_STATUSES)
+
+    def waiting_since(self, days: int, now: Any = None) -> ReferralQuerySet:
+        """Waiting, and sent at least `days` days ago."""
+        return self.waiting().filter(sent_at__lte=(now or timezone.now()) - timedelta(days=days))
+
+    def overdue(self, now: Any = None) -> ReferralQuerySet:
+        """Waiting for PARTNERS_REFERRAL_OVERDUE_DAYS (30) days or more: flagged on the counsellor's home."""
+        return self.waiting_since(conf.referral_overdue_days(), now)
+
+    def due_for_reminder(self, now: Any = None) -> ReferralQuerySet:
+        """Waiting for PARTNERS_REFERRAL_REMINDER_DAYS (10) days or more and never reminded."""
+        return self.waiting_since(conf.referral_reminder_days(), now).filter(reminder_sent_at__isnull=True)
 
 
 # --------------------------------------------------------------------------------------------- directory
@@ -760,3 +796,146 @@ class Decision(BaseModel):
             and self.due_on is not None
             and self.due_on < timezone.localdate()
         )
+
+
+# --------------------------------------------------------------------------------------------- referrals
+
+
+class Referral(BaseModel):
+    """A referral (orientation) of a young person to a partner service, with the young person's consent.
+
+    The partner never reads the youth file: it reads the snapshot below, taken when the referral was sent
+    (identity and contact always; the ticked barriers' domain and severity, and their comment only when
+    ticked too; never a note). Status moves only through the transition functions of services.py, each
+    one dated here and written to the audit log.
+    """
+
+    youth = models.ForeignKey(
+        "youth.Youth", verbose_name=_("jeune"), on_delete=models.CASCADE, related_name="referrals"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    #: The service's organisation when the referral was sent (the partner inbox filters on it).
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("structure"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("orienté par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sent_referrals",
+    )
+    #: The matching proposal ("service d'un partenaire") on the youth file, kept in step by services.py.
+    proposal = models.ForeignKey(
+        "youth.Proposal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(_("message au partenaire"), blank=True)
+
+    status = models.CharField(
+        _("statut"), max_length=14, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("reçue le"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("statut depuis le"), default=timezone.now)
+    #: Seconds from sending to the answer (accepted or declined): the median per organisation reads it.
+    response_seconds = models.PositiveIntegerField(_("délai de réponse (secondes)"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("relance envoyée le"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("motif du refus"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    decline_detail = models.TextField(_("précision sur le refus"), blank=True)
+    outcome = models.TextField(_("résultat"), blank=True)
+
+    # Consent of the young person to this sharing.
+    consent_given_on = models.DateField(_("accord du jeune donné le"))
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shares_barriers = models.BooleanField(_("partage de freins accepté"), default=False)
+
+    # What is shared: a snapshot taken when sending.
+    shared_last_name = models.CharField(_("nom"), max_length=150)
+    shared_first_names = models.CharField(_("prénoms"), max_length=150)
+    shared_birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    shared_phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    shared_email = models.EmailField(_("e-mail"), blank=True)
+    shared_commune = models.CharField(_("commune"), max_length=150, blank=True)
+    #: [{"domain": "mobility", "severity": "high", "comment": "…"}]: "comment" only when it was ticked.
+    shared_barriers = models.JSONField(_("freins partagés"), default=list, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("orientation")
+        verbose_name_plural = _("orientations")
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "status", "sent_at"], name="partners_referral_inbox_idx"),
+            models.Index(fields=["status", "sent_at"], name="partners_referral_status_idx"),
+            models.Index(fields=["youth", "-sent_at"], name="partners_referral_youth_idx"),
+            models.Index(fields=["referred_by", "status", "sent_at"], name="partners_referral_referrer_idx"),
+            models.Index(
+                fields=["organisation", "answered_at"],
+                name="partners_referral_answered_idx",
+                condition=Q(answered_at__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReferralStatus.values), name="partners_referral_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.DECLINED) | ~Q(decline_reason=""),
+                name="partners_referral_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=WAITING_REFERRAL_STATUSES, answered_at__isnull=True)
+                | (~Q(status__in=WAITING_REFERRAL_STATUSES) & Q(answered_at__isnull=False)),
+                name="partners_referral_answer_dated",
+            ),
+            models.UniqueConstraint(
+                fields=["youth", "service"],
+                condition=Q(status__in=OPEN_REFERRAL_STATUSES),
+                name="partners_referral_one_open_per_service",
+                violation_error_message=_("Ce jeune a déjà une orientation en cours vers ce service."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Orientation n° {self.pk} — {self.get_status_display()}"
+
+    @property
+    def shared_full_name(self) -> str:
+        return f"{self.shared_first_names} {self.shared_last_name.upper()}".strip()
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status in WAITING_REFERRAL_STATUSES
+
+    @property
+    def waiting_days(self) -> int:
+        return (timezone.now() - self.sent_at).days
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_waiting and self.waiting_days >= conf.referral_overdue_days()
+
+    @property
+    def shared_barrier_rows(self) -> list[dict[str, str]]:
+        """The shared barriers with their French labels, for the pages."""
+        from maillage.youth.enums import BarrierDomain, Severity
+
+        domains, severities = dict(BarrierDomain.choices), dict(Severity.choices)
+        return [
+            {
+                "domain": str(domains.get(row.get("domain", ""), row.get("domain", ""))),
+                "severity": str(severities.get(row.get("severity", ""), row.get("severity", ""))),
+                "comment": row.get("comment", ""),
+            }
+            for row in self.shared_barriers or []
+        ]

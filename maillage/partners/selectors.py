@@ -1,4 +1,5 @@
-"""Read side of the partners app: funding-line participants, deadlines, directory figures.
+"""Read side of the partners app: funding-line participants, deadlines, directory figures, services
+suggested for a young person's barriers, and the referrals' response times.
 
 Participants of a funding line — the extension point
 -----------------------------------------------------
@@ -24,12 +25,21 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from .enums import PROJECT_PREPARING_STATUSES, TaskStatus
-from .models import FundingLine, Project, ProjectTask, Service
+from . import conf
+from .enums import PROJECT_PREPARING_STATUSES, TaskStatus, Theme
+from .models import (
+    FundingLine,
+    Organisation,
+    Project,
+    ProjectTask,
+    ReferralQuerySet,
+    Service,
+    ServiceTheme,
+)
 
 
 def _youth_model(name: str):
@@ -257,3 +267,125 @@ def services_for_barrier(domain: str, commune: Any):
 
 def share_total(line: FundingLine) -> Decimal:
     return line.shares.aggregate(total=Coalesce(Sum("percentage"), Decimal(0)))["total"]
+
+
+# ---------------------------------------------------------------------------------- barriers → services
+
+#: Services suggested per barrier domain on a youth file (the directory search shows the rest).
+SUGGESTIONS_PER_DOMAIN = 5
+
+
+def suggested_services(
+    domains: Any, commune: Any, *, per_domain: int = SUGGESTIONS_PER_DOMAIN
+) -> dict[str, list[Service]]:
+    """For each barrier domain, the first `per_domain` active services of that theme serving the commune
+    (those located in the commune first, then by organisation and name).
+
+    One query whatever the number of domains: the service themes are ranked per theme with a window
+    function (ROW_NUMBER() OVER (PARTITION BY theme …)) and cut at `per_domain`, on SQLite and PostgreSQL
+    alike.
+    """
+    codes = sorted({d for d in domains if d in Theme.values})
+    result: dict[str, list[Service]] = {code: [] for code in codes}
+    if not codes or commune is None:
+        return result
+    serving = Service.objects.active().serving_commune(commune).values("pk")
+    local_first = Case(When(service__commune_id=commune.pk, then=Value(0)), default=Value(1))
+    ranked = (
+        ServiceTheme.objects.filter(theme__in=codes, service__in=serving)
+        .select_related("service__organisation", "service__commune")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("theme")],
+                order_by=[
+                    local_first.asc(),
+                    F("service__organisation__search_name").asc(),
+                    F("service__search_name").asc(),
+                    F("service_id").asc(),
+                ],
+            )
+        )
+        .filter(rank__lte=per_domain)
+        .order_by("theme", "rank")
+    )
+    for row in ranked:
+        result[row.theme].append(row.service)
+    return result
+
+
+# ------------------------------------------------------------------------------- referral response time
+
+
+@dataclass(frozen=True)
+class ResponseTime:
+    organisation: Organisation
+    answered: int
+    median_seconds: float
+    waiting: int
+
+    @property
+    def median_days(self) -> float:
+        return self.median_seconds / 86400
+
+    @property
+    def median_label(self) -> str:
+        return format_duration(self.median_seconds)
+
+
+def format_duration(seconds: float) -> str:
+    """ "3 h", "2,5 jours": a response time as people say it."""
+    hours = seconds / 3600
+    if hours < 24:
+        return f"{max(1, round(hours))} h"
+    days = round(seconds / 86400, 1)
+    text = f"{days:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text} jour{'s' if days >= 2 else ''}"
+
+
+def median_response_times(referrals: ReferralQuerySet, *, now: Any = None) -> list[ResponseTime]:
+    """The median time from sending to the answer (accepted or declined), per partner organisation, over
+    the referrals of `referrals` answered in the last PARTNERS_REFERRAL_MEDIAN_WINDOW_DAYS (365) days;
+    with the number answered and the number still waiting. Slowest first.
+
+    Computed exactly and database-neutrally: each answer stores its delay in seconds
+    (`Referral.response_seconds`); the answered referrals are ranked per organisation with window functions
+    (ROW_NUMBER() and COUNT() OVER (PARTITION BY organisation)), and only the one or two middle rows of each
+    organisation come back (n ≤ 2·rank ≤ n + 2): the query returns at most two rows per organisation however
+    many referrals there are, and Python averages them. SQLite (3.25+) and PostgreSQL run the same SQL.
+    """
+    since = (now or timezone.now()) - timedelta(days=conf.referral_median_window_days())
+    answered = referrals.filter(response_seconds__isnull=False, answered_at__gte=since).order_by()
+    middle = (
+        answered.annotate(
+            position=Window(
+                RowNumber(), partition_by=[F("organisation_id")], order_by=[F("response_seconds").asc()]
+            ),
+            total=Window(Count("pk"), partition_by=[F("organisation_id")]),
+        )
+        .filter(total__lte=F("position") * 2, total__gte=F("position") * 2 - 2)
+        .values_list("organisation_id", "total", "response_seconds")
+    )
+    values: dict[int, list[int]] = defaultdict(list)
+    totals: dict[int, int] = {}
+    for organisation_id, total, seconds in middle:
+        values[organisation_id].append(int(seconds or 0))
+        totals[organisation_id] = total
+    waiting = dict(
+        referrals.waiting()
+        .order_by()
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("organisation_id", "n")
+    )
+    organisations = Organisation.objects.in_bulk(set(values) | set(waiting))
+    rows = [
+        ResponseTime(
+            organisation=organisations[pk],
+            answered=totals.get(pk, 0),
+            median_seconds=(sum(values[pk]) / len(values[pk])) if values.get(pk) else 0.0,
+            waiting=waiting.get(pk, 0),
+        )
+        for pk in organisations
+    ]
+    return sorted(rows, key=lambda r: (-(r.median_seconds if r.answered else -1), r.organisation.search_name))

@@ -1,8 +1,8 @@
 """Write side of the partners app: every change goes through a function here, which checks the rule,
 writes the rows, records the audit entry and schedules the side effects.
 
-Callers (views, commands, the demo, later the referrals) pass the acting user as `by`; authorisation to
-load the object was checked before (access.py), the rules about the change itself are checked here.
+Callers (views, commands, the demo) pass the acting user as `by`; authorisation to load the object was
+checked before (access.py), the rules about the change itself are checked here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,7 +31,17 @@ from maillage.territory.models import EPCI, Commune, Zone
 
 from . import conf
 from .access import meeting_zones
-from .enums import PROJECT_TRANSITIONS, ConsortiumRole, ProjectStatus, TaskStatus, Theme
+from .enums import (
+    OPEN_REFERRAL_STATUSES,
+    PROJECT_TRANSITIONS,
+    REFERRAL_TRANSITIONS,
+    ConsortiumRole,
+    DeclineReason,
+    ProjectStatus,
+    ReferralStatus,
+    TaskStatus,
+    Theme,
+)
 from .models import (
     ConsortiumMember,
     Contact,
@@ -45,6 +55,7 @@ from .models import (
     Project,
     ProjectDocument,
     ProjectTask,
+    Referral,
     Service,
     ServiceTheme,
     stale_cutoff,
@@ -674,3 +685,366 @@ def update_decision(*, by: Any, decision: Decision, fields: dict[str, Any]) -> D
         "partners.decision_updated", by=by, obj=decision, fields=changed, before=before, after=decision.status
     )
     return decision
+
+
+# ----------------------------------------------------------------------------------------------- referrals
+#
+# A referral is written here only. The youth file is never written directly: the matching proposal
+# ("service d'un partenaire") goes through maillage.youth.services, and the barriers are read through
+# access.read_open_barriers(), i.e. maillage.youth.access.read_diagnosis(), which checks who may read them
+# and audits the read (once per request).
+
+#: What the matching proposal on the youth file becomes at each answer of the partner.
+_PROPOSAL_STATUS: dict[str, str] = {
+    ReferralStatus.ACCEPTED: "accepted",
+    ReferralStatus.DECLINED: "refused",
+    ReferralStatus.COMPLETED: "completed",
+    ReferralStatus.NO_SHOW: "abandoned",
+}
+
+
+def _site_url(path: str) -> str:
+    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+
+
+def _proposal_description(service: Service) -> str:
+    return f"Orientation vers « {service.name} » ({service.organisation.name})"[:255]
+
+
+@transaction.atomic
+def refer_youth(
+    *,
+    by: Any,
+    youth: Any,
+    service: Service,
+    consent_given_on: date | None,
+    message: str = "",
+    barrier_ids: Iterable[int] = (),
+    barrier_comment_ids: Iterable[int] = (),
+) -> Referral:
+    """Refer a young person to a partner service, with their consent to share (recorded with its date).
+
+    Shared: identity and contact, always; the barriers in `barrier_ids` (domain and severity only) if the
+    young person agreed, their comment only for those also in `barrier_comment_ids`; never a note. The
+    snapshot is what the partner will see. The partner organisation is told by e-mail after the commit.
+    """
+    from maillage.youth import services as youth_services
+    from maillage.youth.access import can_edit_youth
+    from maillage.youth.enums import ProposalKind, YouthStatus
+
+    from .access import read_open_barriers
+
+    if not can_edit_youth(by, youth):
+        raise ValidationError("Vous ne pouvez pas orienter ce jeune.")
+    if youth.status != YouthStatus.ACTIVE:
+        raise ValidationError("Ce dossier n'est plus actif : il ne peut pas être orienté.")
+    current = Service.objects.active().select_related("organisation").filter(pk=service.pk).first()
+    if current is None:
+        raise ValidationError({"service": "Ce service n'est plus proposé dans l'annuaire."})
+    service = current
+    today = timezone.localdate()
+    if consent_given_on is None:
+        raise ValidationError(
+            {"consent_given_on": "Indiquez la date à laquelle le jeune a donné son accord."}
+        )
+    if consent_given_on > today:
+        raise ValidationError({"consent_given_on": "L'accord ne peut pas être daté dans le futur."})
+    chosen = {int(pk) for pk in barrier_ids}
+    with_comment = {int(pk) for pk in barrier_comment_ids}
+    if not with_comment <= chosen:
+        raise ValidationError(
+            {"barrier_comments": "Un commentaire ne se partage qu'avec son frein : cochez aussi le frein."}
+        )
+    shared: list[dict[str, str]] = []
+    if chosen:
+        barriers = read_open_barriers(by, youth)
+        if barriers is None:
+            raise ValidationError({"barriers": "Le diagnostic de ce jeune ne vous est pas accessible."})
+        open_barriers = {b.pk: b for b in barriers}
+        if chosen - set(open_barriers):
+            raise ValidationError(
+                {"barriers": "Un frein coché a été levé ou supprimé entre-temps : rechargez la page."}
+            )
+        for pk in sorted(chosen):
+            barrier = open_barriers[pk]
+            row = {"domain": barrier.domain, "severity": barrier.severity}
+            if pk in with_comment and barrier.comment:
+                row["comment"] = barrier.comment
+            shared.append(row)
+    already = (
+        Referral.objects.filter(youth=youth, service=service, status__in=OPEN_REFERRAL_STATUSES)
+        .order_by("-sent_at")
+        .first()
+    )
+    if already is not None:
+        raise ValidationError(
+            f"Ce jeune a déjà une orientation en cours vers ce service "
+            f"(envoyée le {timezone.localtime(already.sent_at):%d/%m/%Y})."
+        )
+    proposal = youth_services.add_proposal(
+        by=by, youth=youth, kind=ProposalKind.PARTNER_SERVICE, description=_proposal_description(service)
+    )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                youth=youth,
+                service=service,
+                organisation=service.organisation,
+                referred_by=by,
+                proposal=proposal,
+                message=message.strip(),
+                status=ReferralStatus.SENT,
+                sent_at=now,
+                status_changed_at=now,
+                consent_given_on=consent_given_on,
+                consent_recorded_by=by,
+                shares_barriers=bool(shared),
+                shared_last_name=youth.last_name,
+                shared_first_names=youth.first_names,
+                shared_birth_date=youth.birth_date,
+                shared_phone=youth.phone,
+                shared_email=youth.email,
+                shared_commune=youth.commune.name if youth.commune_id else "",
+                shared_barriers=shared,
+            )
+    except IntegrityError as exc:  # the same referral sent twice at the same moment
+        raise ValidationError("Ce jeune a déjà une orientation en cours vers ce service.") from exc
+    record(
+        "partners.referral_sent",
+        by=by,
+        obj=referral,
+        youth=youth.pk,
+        service=service.pk,
+        organisation=service.organisation_id,
+        barriers=[row["domain"] for row in shared],
+        comments=sum(1 for row in shared if "comment" in row),
+        consent_given_on=consent_given_on.isoformat(),
+    )
+    transaction.on_commit(lambda: _enqueue_notification(referral.pk))
+    return referral
+
+
+def _enqueue_notification(referral_id: int) -> None:
+    from .tasks import notify_new_referral
+
+    notify_new_referral.enqueue(referral_id)
+
+
+def allowed_referral_transitions(referral: Referral) -> frozenset[str]:
+    return REFERRAL_TRANSITIONS[referral.status]
+
+
+def _require_member(by: Any, referral: Referral) -> None:
+    """Only a partner user of the receiving organisation answers a referral."""
+    if (
+        getattr(by, "role", None) != Role.PARTNER
+        or not PartnerMembership.objects.filter(user=by, organisation_id=referral.organisation_id).exists()
+    ):
+        raise ValidationError("Seule la structure destinataire répond à cette orientation.")
+
+
+def _move(*, by: Any, referral: Referral, to: str, **fields: Any) -> Referral:
+    """Check the move against REFERRAL_TRANSITIONS on the locked row, date it, audit it, and keep the
+    matching proposal of the youth file in step."""
+    _require_member(by, referral)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if to not in REFERRAL_TRANSITIONS[referral.status]:
+        raise ValidationError(
+            f"Une orientation « {ReferralStatus(referral.status).label} » ne peut pas passer à "
+            f"« {ReferralStatus(to).label} »."
+        )
+    now = timezone.now()
+    before = referral.status
+    referral.status = to
+    referral.status_changed_at = now
+    if referral.acknowledged_at is None:
+        referral.acknowledged_at = now  # an answer implies the acknowledgement
+    if to in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED):
+        referral.answered_at = now
+        referral.response_seconds = max(0, int((now - referral.sent_at).total_seconds()))
+    if to in (ReferralStatus.COMPLETED, ReferralStatus.NO_SHOW):
+        referral.closed_at = now
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    referral.save()
+    record(
+        f"partners.referral_{to}",
+        by=by,
+        obj=referral,
+        before=before,
+        after=to,
+        **({"reason": fields["decline_reason"]} if "decline_reason" in fields else {}),
+    )
+    if to in _PROPOSAL_STATUS and referral.proposal_id:
+        _sync_proposal(by=by, referral=referral)
+    return referral
+
+
+def _sync_proposal(*, by: Any, referral: Referral) -> None:
+    from maillage.youth import services as youth_services
+    from maillage.youth.models import Proposal
+
+    proposal = Proposal.objects.filter(pk=referral.proposal_id).first() if referral.proposal_id else None
+    if proposal is None:
+        return
+    if referral.status == ReferralStatus.DECLINED:
+        outcome = f"Refusée par la structure : {DeclineReason(referral.decline_reason).label}"
+        if referral.decline_detail:
+            outcome += f" ({referral.decline_detail})"
+    elif referral.status == ReferralStatus.NO_SHOW:
+        outcome = "Le jeune ne s'est pas présenté."
+    elif referral.status == ReferralStatus.COMPLETED:
+        outcome = referral.outcome
+    else:
+        outcome = "Acceptée par la structure."
+    youth_services.set_proposal_outcome(
+        by=by,
+        proposal=proposal,
+        status=_PROPOSAL_STATUS[referral.status],
+        outcome=outcome[:255],
+        outcome_on=max(timezone.localdate(), proposal.proposed_on),
+    )
+
+
+@transaction.atomic
+def acknowledge_referral(*, by: Any, referral: Referral) -> Referral:
+    """The partner says it received the referral (it still has to accept or decline it)."""
+    return _move(by=by, referral=referral, to=ReferralStatus.ACKNOWLEDGED)
+
+
+@transaction.atomic
+def accept_referral(*, by: Any, referral: Referral) -> Referral:
+    return _move(by=by, referral=referral, to=ReferralStatus.ACCEPTED)
+
+
+@transaction.atomic
+def decline_referral(*, by: Any, referral: Referral, reason: str, detail: str = "") -> Referral:
+    """Decline, with a reason (required; "other" needs a precision)."""
+    if reason not in DeclineReason.values:
+        raise ValidationError({"decline_reason": "Indiquez le motif du refus."})
+    detail = detail.strip()
+    if reason == DeclineReason.OTHER and not detail:
+        raise ValidationError({"decline_detail": "Précisez le motif du refus."})
+    return _move(
+        by=by, referral=referral, to=ReferralStatus.DECLINED, decline_reason=reason, decline_detail=detail
+    )
+
+
+@transaction.atomic
+def complete_referral(*, by: Any, referral: Referral, outcome: str) -> Referral:
+    """The service was delivered: the partner says what came of it."""
+    outcome = outcome.strip()
+    if not outcome:
+        raise ValidationError({"outcome": "Indiquez ce qui a été fait avec le jeune."})
+    return _move(by=by, referral=referral, to=ReferralStatus.COMPLETED, outcome=outcome)
+
+
+@transaction.atomic
+def mark_referral_no_show(*, by: Any, referral: Referral, comment: str = "") -> Referral:
+    """The young person did not come (after the referral was accepted)."""
+    return _move(by=by, referral=referral, to=ReferralStatus.NO_SHOW, outcome=comment.strip())
+
+
+def _referral_recipients(organisation: Organisation, service: Service | None = None) -> list[str]:
+    """The organisation's partner users (they answer in Maillage); without any, the service's or the
+    organisation's address, so that the referral is at least known."""
+    from maillage.accounts.models import User
+
+    members = User.objects.filter(
+        partner_memberships__organisation=organisation, is_active=True, role=Role.PARTNER
+    ).exclude(email="")
+    emails = sorted(set(members.values_list("email", flat=True)))
+    if emails:
+        return emails
+    fallback = (service.email if service else "") or organisation.email
+    return [fallback] if fallback else []
+
+
+def send_referral_notification(referral_id: int) -> bool:
+    """E-mail the receiving organisation that a referral arrived. The message holds no personal data:
+    only "une nouvelle orientation", the service and a link to the referral in Maillage."""
+    referral = Referral.objects.select_related("service", "organisation").filter(pk=referral_id).first()
+    if referral is None:
+        return False
+    recipients = _referral_recipients(referral.organisation, referral.service)
+    if not recipients:
+        record("partners.referral_notification_skipped", obj=referral, reason="no_recipient")
+        return False
+    context = {
+        "organisation": referral.organisation,
+        "service": referral.service,
+        "url": _site_url(reverse("partners:referral_detail", args=[referral.pk])),
+    }
+    EmailMessage(
+        subject=render_to_string("partners/email/referral_new_subject.txt", context).strip(),
+        body=render_to_string("partners/email/referral_new.txt", context),
+        to=recipients,
+    ).send()
+    record("partners.referral_notified", obj=referral, recipients=len(recipients))
+    return True
+
+
+def send_referral_reminders(*, now: Any = None) -> int:
+    """Remind each organisation, once per referral, of the referrals waiting for its answer for
+    PARTNERS_REFERRAL_REMINDER_DAYS days. One e-mail per organisation (counts and a link, no personal
+    data). Each organisation in its own transaction: the reminder date is written only when the message
+    left, so a failed send is retried by the next run and a sent one never repeated. Returns the number
+    of e-mails sent."""
+    now = now or timezone.now()
+    organisation_ids = sorted(
+        set(Referral.objects.due_for_reminder(now).values_list("organisation_id", flat=True))
+    )
+    sent = 0
+    for organisation_id in organisation_ids:
+        with transaction.atomic():
+            due = list(
+                Referral.objects.select_for_update()
+                .due_for_reminder(now)
+                .filter(organisation_id=organisation_id)
+                .order_by("sent_at", "pk")
+            )
+            if not due:
+                continue
+            organisation = Organisation.objects.get(pk=organisation_id)
+            recipients = _referral_recipients(organisation)
+            if not recipients:
+                record("partners.referral_reminder_skipped", obj=organisation, reason="no_recipient")
+                continue
+            context = {
+                "organisation": organisation,
+                "count": len(due),
+                "days": conf.referral_reminder_days(),
+                "url": _site_url(reverse("partners:referral_inbox")),
+            }
+            EmailMessage(
+                subject=render_to_string("partners/email/referral_reminder_subject.txt", context).strip(),
+                body=render_to_string("partners/email/referral_reminder.txt", context),
+                to=recipients,
+            ).send()
+            Referral.objects.filter(pk__in=[r.pk for r in due]).update(reminder_sent_at=now)
+            record(
+                "partners.referral_reminder_sent",
+                obj=organisation,
+                referrals=[r.pk for r in due],
+                recipients=len(recipients),
+            )
+            sent += 1
+    return sent
+
+
+def anonymise_referrals(youth_ids: Sequence[int]) -> None:
+    """Retention (registered with maillage.youth.retention): wipe what the referrals of these young
+    people shared; statuses, dates and the services stay for the statistics."""
+    Referral.objects.filter(youth_id__in=list(youth_ids)).update(
+        shared_last_name="ANONYME",
+        shared_first_names="",
+        shared_birth_date=None,
+        shared_phone="",
+        shared_email="",
+        shared_barriers=[],
+        message="",
+        decline_detail="",
+        outcome="",
+        updated=timezone.now(),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, governance, projects
+from .views import directory, governance, projects, referrals
 
 app_name = "partners"
 
@@ -35,6 +35,12 @@ urlpatterns = [
         name="data_inclusion_export",
     ),
     path("partenaires/import/data-inclusion/", directory.data_inclusion_import, name="data_inclusion_import"),
+    # Referrals
+    path("orientations/", referrals.referral_list, name="referral_list"),
+    path("orientations/recues/", referrals.referral_inbox, name="referral_inbox"),
+    path("orientations/jeunes/<int:youth_pk>/nouvelle/", referrals.referral_create, name="referral_create"),
+    path("orientations/<int:pk>/", referrals.referral_detail, name="referral_detail"),
+    path("orientations/<int:pk>/repondre/<slug:action>/", referrals.referral_answer, name="referral_answer"),
     # Projects and funding
     path("projets/", projects.project_list, name="project_list"),
     path("projets/nouveau/", projects.project_create, name="project_create"),

@@ -9,6 +9,7 @@ from maillage.partners.enums import (
     MeetingKind,
     OrganisationKind,
     ProjectStatus,
+    ReferralStatus,
     ServiceKind,
 )
 from maillage.partners.models import (
@@ -19,6 +20,7 @@ from maillage.partners.models import (
     Organisation,
     PartnerMembership,
     Project,
+    Referral,
     Service,
     ServiceTheme,
 )
@@ -152,3 +154,43 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     owner_name = "Mairie"
     status = DecisionStatus.OPEN
     due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A referral as services.refer_youth writes it (snapshot copied from the young person).
+
+    ReferralFactory(youth=youth, service=service, days_ago=12)      # sent twelve days ago, waiting
+    ReferralFactory(..., answered_after_hours=30)                    # accepted 30 h after sending
+    """
+
+    class Meta:
+        model = Referral
+
+    class Params:
+        days_ago = 0
+        answered_after_hours = None
+
+    youth = factory.SubFactory("tests.youth.factories.YouthFactory")
+    service = factory.SubFactory(ServiceFactory)
+    organisation = factory.SelfAttribute("service.organisation")
+    status = factory.LazyAttribute(
+        lambda o: ReferralStatus.SENT if o.answered_after_hours is None else ReferralStatus.ACCEPTED
+    )
+    sent_at = factory.LazyAttribute(lambda o: timezone.now() - datetime.timedelta(days=o.days_ago))
+    status_changed_at = factory.LazyAttribute(lambda o: o.answered_at or o.sent_at)
+    acknowledged_at = factory.LazyAttribute(lambda o: o.answered_at)
+    answered_at = factory.LazyAttribute(
+        lambda o: (
+            None
+            if o.answered_after_hours is None
+            else o.sent_at + datetime.timedelta(hours=o.answered_after_hours)
+        )
+    )
+    response_seconds = factory.LazyAttribute(
+        lambda o: None if o.answered_after_hours is None else int(o.answered_after_hours * 3600)
+    )
+    consent_given_on = factory.LazyFunction(timezone.localdate)
+    shared_last_name = factory.SelfAttribute("youth.last_name")
+    shared_first_names = factory.SelfAttribute("youth.first_names")
+    shared_birth_date = factory.SelfAttribute("youth.birth_date")
+    shared_commune = factory.LazyAttribute(lambda o: o.youth.commune.name)

@@ -103,3 +103,37 @@ def test_command_without_territory(settings, db):
     settings.DEMO_MODE = True
     with pytest.raises(CommandError, match="territoire"):
         call_command("generate_partners_demo")
+
+
+def test_demo_referrals_at_every_status(territory):
+    """With the youth demo loaded, the demo partner receives referrals at every status, some flagged and
+    reminded, others go elsewhere (for the median response times); a second run adds nothing."""
+    from maillage.partners.demo import DEMO_COUNSELLOR_EMAIL, REFERRAL_SPECS
+    from maillage.partners.enums import ReferralStatus
+    from maillage.partners.models import Referral
+    from maillage.partners.selectors import median_response_times
+    from maillage.youth.models import Proposal
+    from tests.youth.factories import BarrierFactory, YouthFactory
+
+    broceliande = territory[2]
+    counsellor = UserFactory(email=DEMO_COUNSELLOR_EMAIL, role=Role.COUNSELLOR, zones=[broceliande])
+    for index, commune in enumerate(list(broceliande.communes.all()) * 6):
+        youth = YouthFactory(commune=commune, counsellor=counsellor if index % 3 else None)
+        BarrierFactory(youth=youth, domain="mobility", severity="high")
+
+    result = create_demo_partners()
+    assert result["referrals"] == len(REFERRAL_SPECS)
+    membership = PartnerMembership.objects.get(user__email=DEMO_PARTNER_EMAIL)
+    received = Referral.objects.filter(organisation=membership.organisation)
+    assert set(received.values_list("status", flat=True)) == set(ReferralStatus.values)
+    assert received.overdue().exists()
+    assert received.filter(reminder_sent_at__isnull=False).exists()
+    assert not received.due_for_reminder().exists()  # the demo does not leave reminders to send today
+    assert Referral.objects.exclude(organisation=membership.organisation).exists()
+    assert all(r.referred_by == counsellor for r in Referral.objects.all())
+    assert Proposal.objects.filter(kind="partner_service").count() == Referral.objects.count()
+    assert len([r for r in median_response_times(Referral.objects.all()) if r.answered]) >= 2
+
+    create_demo_partners()
+    assert Referral.objects.count() == len(REFERRAL_SPECS)
+    assert Proposal.objects.filter(kind="partner_service").count() == len(REFERRAL_SPECS)

@@ -6,9 +6,9 @@ from maillage.partners.demo import create_demo_partners
 
 class Command(BaseCommand):
     help = (
-        "Crée (ou met à jour) l'annuaire des partenaires, les projets, les lignes de financement "
-        "et les instances "
-        "de démonstration. Idempotent. Le territoire doit être chargé (load_territory)."
+        "Crée (ou met à jour) l'annuaire des partenaires, les projets, les lignes de financement, "
+        "les instances et les orientations de démonstration. Idempotent. Le territoire doit être "
+        "chargé (load_territory) ; les orientations demandent les jeunes de démonstration (generate_demo)."
     )
 
     def add_arguments(self, parser):
@@ -27,8 +27,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "Partenaires de démonstration : {organisations} structures, {services} services, "
                 "{projects} projets, "
-                "{funding_lines} lignes de financement, {meetings} instances, {decisions} décisions.".format(
-                    **counts
-                )
+                "{funding_lines} lignes de financement, {meetings} instances, {decisions} décisions, "
+                "{referrals} orientations.".format(**counts)
             )
         )
