@@ -546,7 +546,7 @@ def coverage_rows(c: Context) -> tuple[list[CoverageRow], dict[int, Decimal | No
     return rows, zone_rates, area_rate
 
 
-def equity_block(c: Context, *, with_map: bool = True) -> Block:
+def equity_block(c: Context, *, with_map: bool = True, with_trend: bool = True) -> Block:
     block = Block("equite", "Taux de couverture et équité entre les territoires")
     block.intro = COVERAGE_NOTE
     if not c.population:
@@ -670,7 +670,8 @@ def equity_block(c: Context, *, with_map: bool = True) -> Block:
         if svg and "<path" in svg:
             block.map_svg, block.map_legend = svg, scheme.legend
             block.map_caption = "Taux de couverture (jeunes accompagnés pour 100 jeunes de 15 à 24 ans)."
-    block.charts.append(_coverage_trend(c, selection_young, area_rate))
+    if with_trend:
+        block.charts.append(_coverage_trend(c, selection_young, area_rate))
     return block
 
 

@@ -118,14 +118,25 @@ class Territory:
 
 
 def all_communes() -> tuple[CommuneInfo, ...]:
-    from .access import ObservatoryScope
-    from .selectors import territory_index
+    """Every commune with its zone and EPCI (one query)."""
+    from maillage.territory.models import Commune
 
-    return territory_index(ObservatoryScope(kind="all")).communes
+    rows = Commune.objects.order_by("search_name", "insee_code").values_list(
+        "pk",
+        "insee_code",
+        "name",
+        "population",
+        "population_vintage",
+        "zone_id",
+        "zone__name",
+        "epci_id",
+        "epci__name",
+    )
+    return tuple(CommuneInfo(*values) for values in rows)
 
 
 def resolve_territory(
-    scope: ObservatoryScope, kind: str, pk: int, index: TerritoryIndex | None = None
+    scope: ObservatoryScope, kind: str, pk: int, communes: tuple[CommuneInfo, ...] | None = None
 ) -> Territory:
     """The zone or EPCI, or 404 when it does not exist or is outside the user's scope."""
     if kind == TerritoryKind.ZONE:
@@ -136,7 +147,7 @@ def resolve_territory(
         raise Http404
     if not allowed:
         raise Http404
-    communes = index.communes if index is not None and not scope.clip_aggregates else all_communes()
+    communes = all_communes() if communes is None else communes
     if kind == TerritoryKind.ZONE:
         members = tuple(c for c in communes if c.zone_id == pk)
         name = members[0].zone_name if members else ""
@@ -207,8 +218,15 @@ def _figure(figures: dict, ids: list[int], code: str, dimension: str) -> Figure:
     return dashboard._sum(figures, ids, code, dimension)
 
 
-def build_diagnosis(territory: Territory, quarter: Quarter, *, with_map: bool = True) -> Diagnosis:
-    first, last = dashboard.month_bounds()
+def build_diagnosis(
+    territory: Territory,
+    quarter: Quarter,
+    *,
+    with_map: bool = True,
+    bounds: tuple[date | None, date | None] | None = None,
+    communes: tuple[CommuneInfo, ...] | None = None,
+) -> Diagnosis:
+    first, last = bounds if bounds is not None else dashboard.month_bounds()
     publisher = Publisher(secret=True)
     diagnosis = Diagnosis(
         territory=territory,
@@ -223,7 +241,7 @@ def build_diagnosis(territory: Territory, quarter: Quarter, *, with_map: bool = 
     ids = territory.ids
     periods = {"now": quarter, "previous": quarter.shifted(-1), "last_year": quarter.shifted(-4)}
     # The zone(s) of the territory: the comparison for the coverage rate.
-    communes = all_communes()
+    communes = all_communes() if communes is None else communes
     zone_ids = {c.zone_id for c in territory.communes}
     zone_communes = tuple(c for c in communes if c.zone_id in zone_ids)
     figures = {
@@ -267,8 +285,7 @@ def build_diagnosis(territory: Territory, quarter: Quarter, *, with_map: bool = 
     diagnosis.sentences = _sentences(
         territory, quarter, published, coverage, zone_rate, figures["now"], publisher
     )
-    equity = dashboard.equity_block(context, with_map=with_map)
-    equity.charts = []
+    equity = dashboard.equity_block(context, with_map=with_map, with_trend=False)
     equity.title = "Taux de couverture par commune"
     diagnosis.map_svg, diagnosis.map_legend = equity.map_svg, equity.map_legend
     diagnosis.blocks = [

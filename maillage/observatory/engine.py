@@ -613,6 +613,8 @@ def compute_exits(months: Months, *, today: date | None = None) -> int:
         dimension=F("o_exit"),
         persons=distinct_youths(),
     )
+    # The three horizons in one pass: an exit is observed at h months when its date + h is past.
+    metrics, outputs, observed = {}, [], exits
     for h in HORIZONS:
         days = HORIZON_DAYS[h]
         horizon = AddDays(OuterRef("started_on"), days)
@@ -621,20 +623,29 @@ def compute_exits(months: Months, *, today: date | None = None) -> int:
             kind__in=[SituationKind.JOB, SituationKind.TRAINING],
             started_on__lte=horizon,
         ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=horizon))
-        observed = exits.filter(started_on__lte=today - timedelta(days=days)).annotate(o_ok=Exists(in_place))
-        written += insert_metrics(
-            observed,
-            month="started_on",
-            geo_prefix="youth__",
-            dimension=F("o_exit"),
-            metrics={
-                "pos": Count("pk", filter=Q(o_ok=True)),
-                "pos_p": Count("youth_id", distinct=True, filter=Q(o_ok=True)),
-                "neg": Count("pk", filter=Q(o_ok=False)),
-                "neg_p": Count("youth_id", distinct=True, filter=Q(o_ok=False)),
-            },
-            outputs=[(f"exits_positive_{h}m", "pos", "pos_p"), (f"exits_negative_{h}m", "neg", "neg_p")],
-        )
+        observed = observed.annotate(**{f"o_ok_{h}": Exists(in_place)})
+        seen = Q(started_on__lte=today - timedelta(days=days))
+        ok, not_ok = seen & Q(**{f"o_ok_{h}": True}), seen & Q(**{f"o_ok_{h}": False})
+        metrics |= {
+            f"pos_{h}": Count("pk", filter=ok),
+            f"pos_{h}_p": Count("youth_id", distinct=True, filter=ok),
+            f"neg_{h}": Count("pk", filter=not_ok),
+            f"neg_{h}_p": Count("youth_id", distinct=True, filter=not_ok),
+        }
+        outputs += [
+            (f"exits_positive_{h}m", f"pos_{h}", f"pos_{h}_p"),
+            (f"exits_negative_{h}m", f"neg_{h}", f"neg_{h}_p"),
+        ]
+    # Only exits old enough for the shortest horizon can count.
+    observed = observed.filter(started_on__lte=today - timedelta(days=min(HORIZON_DAYS.values())))
+    written += insert_metrics(
+        observed,
+        month="started_on",
+        geo_prefix="youth__",
+        dimension=F("o_exit"),
+        metrics=metrics,
+        outputs=outputs,
+    )
     return written
 
 

@@ -229,6 +229,8 @@ def _step_transaction():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(f"SET LOCAL work_mem = '{POSTGRES_WORK_MEM}'")
+                    # Dozens of short statements: compiling each one costs more than it saves.
+                    cursor.execute("SET LOCAL jit = off")
             return self
 
         def __exit__(self, *exc):

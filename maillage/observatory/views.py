@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -213,21 +214,38 @@ def refresh_status(request: HttpRequest) -> HttpResponse:
 # --- Local diagnosis ---------------------------------------------------------------------------------------
 
 
-def _diagnosis_for(request: HttpRequest, kind: str, pk: int):
+@dataclass
+class DiagnosisRequest:
+    territory: diagnosis.Territory
+    quarter: diagnosis.Quarter | None
+    error: str
+    bounds: tuple
+    communes: tuple
+
+    def build(self) -> diagnosis.Diagnosis:
+        assert self.quarter is not None
+        return diagnosis.build_diagnosis(
+            self.territory, self.quarter, bounds=self.bounds, communes=self.communes
+        )
+
+
+def _diagnosis_for(request: HttpRequest, kind: str, pk: int) -> DiagnosisRequest:
     scope = get_observatory_scope(request.user)
-    territory = diagnosis.resolve_territory(scope, kind, pk)
-    _, last = dashboard.month_bounds()
-    default = diagnosis.last_complete_quarter(last)
+    communes = diagnosis.all_communes()
+    territory = diagnosis.resolve_territory(scope, kind, pk, communes)
+    bounds = dashboard.month_bounds()
+    default = diagnosis.last_complete_quarter(bounds[1])
     try:
         quarter = diagnosis.parse_period(request.GET.get("periode"), default=default)
     except diagnosis.PeriodError as error:
-        return scope, territory, None, str(error)
-    return scope, territory, quarter, ""
+        return DiagnosisRequest(territory, None, str(error), bounds, communes)
+    return DiagnosisRequest(territory, quarter, "", bounds, communes)
 
 
 @require_GET
 def diagnosis_page(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase:
-    scope, territory, quarter, error = _diagnosis_for(request, kind, pk)
+    wanted = _diagnosis_for(request, kind, pk)
+    territory, quarter, error = wanted.territory, wanted.quarter, wanted.error
     reports = DiagnosisReport.objects.for_territory(kind, pk).select_related("generated_by")[:40]
     if quarter is None:
         return render(
@@ -236,7 +254,7 @@ def diagnosis_page(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase
             {"territory": territory, "period_error": error, "reports": reports, "diagnosis": None},
             status=400,
         )
-    built = diagnosis.build_diagnosis(territory, quarter)
+    built = wanted.build()
     export = request.GET.get("export")
     if export:
         table = next((t for t in built.all_tables if t.key == export), None)
@@ -269,11 +287,12 @@ def diagnosis_page(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase
 
 @require_GET
 def diagnosis_pdf(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase:
-    _, territory, quarter, error = _diagnosis_for(request, kind, pk)
+    wanted = _diagnosis_for(request, kind, pk)
+    territory, quarter = wanted.territory, wanted.quarter
     if quarter is None:
         raise Http404
     started = time.perf_counter()
-    content = diagnosis.render_pdf(diagnosis.build_diagnosis(territory, quarter))
+    content = diagnosis.render_pdf(wanted.build())
     audit.record(
         "observatory.diagnosis_pdf",
         by=request.user,
@@ -288,7 +307,8 @@ def diagnosis_pdf(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase:
 
 @require_POST
 def diagnosis_archive(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase:
-    scope, territory, quarter, _ = _diagnosis_for(request, kind, pk)
+    wanted = _diagnosis_for(request, kind, pk)
+    territory, quarter = wanted.territory, wanted.quarter
     if not _can_refresh(request.user) or quarter is None:
         raise Http404
     report = diagnosis.archive_diagnosis(territory, quarter, by=request.user)
