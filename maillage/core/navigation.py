@@ -32,6 +32,7 @@ ITEMS: list[NavItem] = [
     NavItem("Offres", "employers:offer_list", _EMPLOYER_STAFF),
     NavItem("Partenaires", "partners:directory", frozenset(STAFF_ROLES)),
     NavItem("Orientations", "partners:referral_inbox", frozenset({Role.PARTNER})),
+    NavItem("Orientations", "partners:referral_list", _YOUTH_STAFF),
     NavItem(
         "Projets",
         "partners:project_list",
