@@ -1151,13 +1151,17 @@ class MemberOutcomeForm(forms.Form):
         label="Sortie", choices=[("", "— pas encore —"), *CohortOutcome.choices], required=False
     )
     outcome_on = forms.DateField(label="Date de la sortie", required=False, widget=DATE_WIDGET)
-    outcome_company = forms.ModelChoiceField(
-        label="Employeur", queryset=Company.objects.none(), required=False, empty_label="—"
-    )
+    outcome_company = forms.TypedChoiceField(label="Employeur", coerce=int, required=False, empty_value=None)
 
-    def __init__(self, *args, cohort: Cohort, **kwargs):
+    def __init__(self, *args, partners: list[Company], **kwargs):
+        """`partners`: the cohort's partner companies, loaded once for every member's form."""
         super().__init__(*args, **kwargs)
-        self.fields["outcome_company"].queryset = cohort.partners.all()
+        self.partners = {company.pk: company for company in partners}
+        self.fields["outcome_company"].choices = [("", "—"), *((c.pk, c.name) for c in partners)]
+
+    def clean_outcome_company(self) -> Company | None:
+        value = self.cleaned_data.get("outcome_company")
+        return self.partners.get(value) if value else None
 
 
 __all__ = [

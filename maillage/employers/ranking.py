@@ -57,11 +57,9 @@ def _labels(
             "code", "label", "domain_id"
         ):
             fiches[code] = (label, domain)
-    skills = (
-        dict(Skill.objects.filter(code__in=set(skill_codes)).values_list("code", "label"))
-        if skill_codes
-        else {}
-    )
+    # Always one query (an impossible code when there is none), so that a page's count never varies.
+    codes = list(set(skill_codes)) or [-1]
+    skills = dict(Skill.objects.filter(code__in=codes).values_list("code", "label"))
     return matching.Labels(
         fiches={code: label for code, (label, _) in fiches.items()},
         domains=domains or {},
@@ -231,8 +229,7 @@ def candidates_for_offer(
     all_skills = {code for candidate, _ in best for code in candidate.skills}
     domain = offer.fiche.domain
     labels = _labels(
-        fiches={offer.fiche_id: (offer.fiche.label, domain.code)},
-        fiche_codes=fiche_codes,
+        fiche_codes=fiche_codes,  # always queried: the offer's fiche is among them
         skill_codes=offer_skill_codes | all_skills,
         domains={domain.code: domain.label},
     )

@@ -230,6 +230,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
         .annotate(
             member_count=Count("members", distinct=True), partner_count=Count("partners", distinct=True)
         )
+        .order_by("-starts_on", "-pk")
     )
     return render(
         request,
@@ -261,6 +262,7 @@ def _cohort_page(request: HttpRequest, cohort, *, bound: dict[str, Any] | None =
         )
     )
     can_write = access.can_write(user)
+    partners = list(cohort.partners.select_related("commune"))
     search = EnrolSearchForm(request.GET or None)
     found: list = []
     if search.is_valid() and search.cleaned_data.get("q"):
@@ -280,7 +282,7 @@ def _cohort_page(request: HttpRequest, cohort, *, bound: dict[str, Any] | None =
             bound.get(f"sortie{member.pk}")
             or MemberOutcomeForm(
                 prefix=f"sortie{member.pk}",
-                cohort=cohort,
+                partners=partners,
                 initial={
                     "status": member.status,
                     "outcome": member.outcome,
@@ -294,7 +296,7 @@ def _cohort_page(request: HttpRequest, cohort, *, bound: dict[str, Any] | None =
         "employers/cohort_detail.html",
         {
             "cohort": cohort,
-            "partners": list(cohort.partners.select_related("commune")),
+            "partners": partners,
             "members": visible,
             "hidden_members": total - len(visible),
             "stages": stages,
@@ -419,7 +421,7 @@ def stage_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def member_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_user(request.user, pk)
     cohort = member.cohort
-    form = MemberOutcomeForm(request.POST, prefix=f"sortie{member.pk}", cohort=cohort)
+    form = MemberOutcomeForm(request.POST, prefix=f"sortie{member.pk}", partners=list(cohort.partners.all()))
     if form.is_valid():
         try:
             services.set_member_outcome(by=request.user, member=member, **form.cleaned_data)

@@ -83,7 +83,7 @@ THORIGNE = (48.1606, -1.5772)  # about 8 km from Liffré
 
 @pytest.fixture
 def places(commune_a, commune_b, zone_a):
-    """Real centroids: Montfort-sur-Meu (zone A), Liffré (zone B), Thorigné-Fouillard (zone A, near Liffré)."""
+    """Real centroids: Montfort-sur-Meu (zone A), Liffré (zone B), Thorigné-Fouillard (zone A, near Liffré)"""
     from tests.territory.factories import CommuneFactory
 
     for commune, (lat, lon) in ((commune_a, MONTFORT), (commune_b, LIFFRE)):

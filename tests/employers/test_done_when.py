@@ -1,4 +1,4 @@
-"""The issue's "Done when" scenario, through HTTP, as the employer relations officer does it in the browser."""
+"""The issue's "Done when" scenario, through HTTP, as the employer relations officer does it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,289 @@
+"""Job profiles edited from the youth file; the SQL preselection; fixed query counts of the ranked pages
+and of the youth file sections; hires in the GPEC-T tables; retention."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from maillage.core.models import AuditEntry
+from maillage.employers import ranking, services
+from maillage.employers.models import Experience, JobProfile
+from maillage.employers.selectors import gpec_tables
+from maillage.youth import retention
+from tests.youth.factories import YouthFactory
+
+from .factories import (
+    AppellationFactory,
+    CompanyFactory,
+    FicheFactory,
+    OfferFactory,
+    make_profile,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _profile_data(referential, **overrides):
+    data = {
+        "profil-occupation_1": referential["fresh"].pk,
+        "profil-occupation_1_text": referential["fresh"].label,
+        "profil-occupation_2": "",
+        "profil-occupation_2_text": "",
+        "profil-occupation_3": "",
+        "profil-occupation_3_text": "",
+        "profil-is_looking": "on",
+        "profil-driving_licence": "on",
+        "profil-max_distance_km": "25",
+        "profil-contracts": ["cdd", "interim"],
+        "profil-available_from": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_counsellor_creates_and_edits_the_profile_from_the_file(
+    login, referential, counsellor_a, commune_a
+):
+    youth = YouthFactory(commune=commune_a, counsellor=counsellor_a)
+    client = login(counsellor_a)
+    file = client.get(f"/jeunes/{youth.pk}/").content.decode()
+    assert "Créer le profil professionnel" in file
+    assert (
+        "Enregistrez d&#x27;abord les métiers recherchés" in file
+        or "Enregistrez d'abord les métiers recherchés" in file
+    )
+    response = client.post(f"/emploi/jeunes/{youth.pk}/profil/", _profile_data(referential))
+    assert response["Location"] == f"/jeunes/{youth.pk}/#profil-emploi"
+    profile = JobProfile.objects.get(youth=youth)
+    assert (profile.fiche_codes, profile.domain_codes, profile.contracts) == (
+        "D1106",
+        "D11",
+        ["cdd", "interim"],
+    )
+    assert (profile.max_distance_km, profile.driving_licence, profile.version) == (25, True, 1)
+    assert AuditEntry.objects.filter(
+        action="employers.job_profile_created", object_id=str(profile.pk)
+    ).exists()
+    # Now the skills of the sought occupation are offered.
+    file = client.get(f"/jeunes/{youth.pk}/").content.decode()
+    assert "Tenir une caisse" in file and "Modifier le profil professionnel" in file
+    cash = referential["skills"]["cash"]
+    response = client.post(
+        f"/emploi/jeunes/{youth.pk}/profil/",
+        _profile_data(
+            referential,
+            **{
+                "profil-skills": [cash.pk],
+                "profil-occupation_2": referential["developer"].pk,
+                "profil-occupation_2_text": referential["developer"].label,
+                "profil-version": "1",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert (profile.fiche_codes, profile.skill_codes, profile.version) == ("D1106 M1805", str(cash.pk), 2)
+    # An edit made on an outdated page is refused.
+    stale = client.post(
+        f"/emploi/jeunes/{youth.pk}/profil/", _profile_data(referential, **{"profil-version": "1"})
+    )
+    assert stale.status_code == 200 and "modifiée par quelqu" in stale.content.decode()
+    # The same occupation twice, or none, is refused.
+    twice = _profile_data(
+        referential,
+        **{
+            "profil-occupation_2": referential["fresh"].pk,
+            "profil-occupation_2_text": referential["fresh"].label,
+        },
+    )
+    assert (
+        "Ce métier est déjà indiqué."
+        in client.post(f"/emploi/jeunes/{youth.pk}/profil/", twice).content.decode()
+    )
+
+
+def test_experiences_add_their_skills_to_the_profile(login, referential, counsellor_a, commune_a):
+    youth = YouthFactory(commune=commune_a, counsellor=counsellor_a)
+    client = login(counsellor_a)
+    assert (
+        client.get(f"/emploi/jeunes/{youth.pk}/experiences/")["Location"]
+        == f"/emploi/jeunes/{youth.pk}/profil/"
+    )
+    profile = make_profile(youth, [referential["fresh"]])
+    rigour = referential["skills"]["rigour"]
+    response = client.post(
+        f"/emploi/jeunes/{youth.pk}/experiences/",
+        {
+            "experience-kind": "sport",
+            "experience-title": "Entraîneur de foot des U11",
+            "experience-organisation": "US Montfort",
+            "experience-started_on": "2024-09-01",
+            "experience-ended_on": "2023-06-30",
+            "experience-skills": [rigour.pk],
+        },
+    )
+    assert "La fin doit suivre le début." in response.content.decode()
+    response = client.post(
+        f"/emploi/jeunes/{youth.pk}/experiences/",
+        {
+            "experience-kind": "sport",
+            "experience-title": "Entraîneur de foot des U11",
+            "experience-organisation": "US Montfort",
+            "experience-started_on": "2024-09-01",
+            "experience-skills": [rigour.pk],
+        },
+    )
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.skill_codes == str(rigour.pk)
+    file = client.get(f"/jeunes/{youth.pk}/").content.decode()
+    assert "Entraîneur de foot des U11" in file and "Compétences : Faire preuve de rigueur" in file
+    experience = Experience.objects.get()
+    client.post(f"/emploi/jeunes/{youth.pk}/experiences/{experience.pk}/supprimer/")
+    profile.refresh_from_db()
+    assert profile.skill_codes == "" and not Experience.objects.exists()
+
+
+def test_preselection_by_occupation_mobility_domain_zone_and_status(
+    referential, market, employer_officer, director, counsellor_b, commune_b
+):
+    company = CompanyFactory(commune=commune_b)
+    offer = OfferFactory(company=company, appellation=referential["fresh"], contract="cdd")
+    offer = type(offer).objects.select_related("fiche__domain", "commune").get(pk=offer.pk)
+    ids = lambda user: {row.youth.pk for row in ranking.candidates_for_offer(offer, user=user).rows}  # noqa: E731
+    hugo, ines, theo, lea = market["hugo"], market["ines"], market["theo"], market["lea"]
+    assert ids(employer_officer) == {hugo.pk, ines.pk}  # zone A; Théo seeks another domain
+    assert ids(director) == {hugo.pk, ines.pk, lea.pk}
+    assert ids(counsellor_b) == {lea.pk}
+    # Same domain, no mobility: preselected too.
+    other = AppellationFactory(
+        code=99001,
+        label="Crémier",
+        fiche=FicheFactory(code="D1199", label="Crèmerie", code_ogr=9, domain=referential["seller"].domain),
+    )
+    theo_profile = JobProfile.objects.get(youth=theo)
+    services.save_job_profile(
+        by=None, youth=theo, expected_version=theo_profile.version, appellations=[other]
+    )
+    assert theo.pk in ids(employer_officer)
+    # Not looking, or an archived file: out.
+    services.save_job_profile(
+        by=None, youth=hugo, expected_version=None, appellations=[referential["fresh"]], is_looking=False
+    )
+    theo.status = "archived"
+    theo.save()
+    assert ids(employer_officer) == {ines.pk}
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_candidates_page_and_youth_file_run_a_fixed_number_of_queries(
+    login, referential, market, places, employer_officer, counsellor_a, commune_b
+):
+    company = CompanyFactory(commune=commune_b)
+    offer = OfferFactory(company=company, appellation=referential["fresh"], contract="cdd")
+    offer.skills.set([referential["skills"]["cash"]])
+    officer, counsellor = Client(), Client()
+    officer.force_login(employer_officer)
+    counsellor.force_login(counsellor_a)
+    small = _count(officer, f"/offres/{offer.pk}/candidats/")
+    hugo = market["hugo"]
+    file_small = _count(counsellor, f"/jeunes/{hugo.pk}/")
+    for i in range(30):
+        youth = YouthFactory(commune=places["thorigne" if i % 2 else "montfort"])
+        make_profile(
+            youth,
+            [referential["fresh"] if i % 3 else market["butcher"]],
+            list(referential["skills"].values())[: i % 4],
+        )
+        OfferFactory(company=company, appellation=referential["fresh"] if i % 2 else market["butcher"])
+    profile = JobProfile.objects.get(youth=hugo)
+    services.add_experience(
+        by=None,
+        profile=profile,
+        kind="volunteering",
+        title="Restos du cœur",
+        skills=[referential["skills"]["rigour"]],
+    )
+    application = services.propose_candidate(by=employer_officer, offer=offer, youth=hugo)
+    services.send_application(by=employer_officer, application=application)
+    services.hire(by=employer_officer, application=application, hired_on=timezone.localdate())
+    large = _count(officer, f"/offres/{offer.pk}/candidats/")
+    assert small == large, (small, large)
+    assert large <= 18  # session, user, zones; offer, skills, mobilities, preselection, labels, display rows
+    file_large = _count(counsellor, f"/jeunes/{hugo.pk}/")
+    assert file_small == file_large, (file_small, file_large)
+    print(f"candidates page: {large} queries; youth file: {file_large} queries")
+
+
+def test_offers_for_a_young_person_are_ranked_and_explained(
+    login, referential, market, counsellor_a, commune_b
+):
+    company = CompanyFactory(name="Biocoop Liffré", commune=commune_b)
+    near = OfferFactory(
+        company=company, title="Vendeur bio", appellation=referential["fresh"], contract="cdd"
+    )
+    OfferFactory(company=company, title="Boucher", appellation=market["butcher"], contract="cdi")
+    OfferFactory(company=company, title="Développeur", appellation=referential["developer"])
+    OfferFactory(company=company, title="Ancienne offre", appellation=referential["fresh"], status="filled")
+    hugo = market["hugo"]
+    total, offers = ranking.offers_for_youth(hugo, JobProfile.objects.get(youth=hugo))
+    assert total == 2
+    assert [row.offer.title for row in offers] == ["Vendeur bio", "Boucher"]
+    assert offers[0].offer == near and offers[0].match.score > offers[1].match.score
+    assert "Recherche D1106" in offers[1].match.criteria[0].text  # a mobility from butchery
+    file = login(counsellor_a).get(f"/jeunes/{hugo.pk}/").content.decode()
+    assert "Vendeur bio" in file and "Pourquoi ce score" in file and "Proposer cette offre" in file
+    response = login(counsellor_a).post(
+        "/mises-en-relation/proposer/", {"offer": near.pk, "youth": hugo.pk, "back": "dossier"}
+    )
+    assert response["Location"] == f"/jeunes/{hugo.pk}/#mises-en-relation"
+
+
+def test_gpec_tables_count_hires(referential, market, employer_officer, commune_b, zone_b):
+    company = CompanyFactory(commune=commune_b, naf=referential["naf_food"])
+    offer = OfferFactory(company=company, appellation=referential["fresh"], contract="cdd", positions=3)
+    for youth in (market["hugo"], market["ines"]):
+        application = services.propose_candidate(by=employer_officer, offer=offer, youth=youth)
+        services.send_application(by=employer_officer, application=application)
+        services.hire(by=employer_officer, application=application, hired_on=timezone.localdate())
+    month = timezone.localdate().replace(day=1)
+    tables = {t.slug: t for t in gpec_tables(start=month, end=month)}
+    assert {r.label: r.hires for r in tables["secteurs"].rows}[
+        "G — Commerce ; réparation d'automobiles et de motocycles"
+    ] == 2
+    assert {r.key: r.hires for r in tables["metiers"].rows}["D"] == 2
+    assert {r.key: r.hires for r in tables["zones"].rows}[zone_b.pk] == 2
+    assert tables["mois"].total.hires == 2
+    assert gpec_tables(start=month, end=month, zone=zone_b)[2].total.hires == 2
+    previous = date(month.year - 1, month.month, 1)
+    assert gpec_tables(start=previous, end=previous)[3].total.hires == 0
+
+
+def test_anonymisation_wipes_the_free_texts(referential, market, employer_officer, commune_b):
+    hugo = market["hugo"]
+    profile = JobProfile.objects.get(youth=hugo)
+    services.add_experience(
+        by=None, profile=profile, kind="family", title="Garde de ma petite sœur", description="Tous les soirs"
+    )
+    offer = OfferFactory(company=CompanyFactory(commune=commune_b), appellation=referential["fresh"])
+    application = services.propose_candidate(by=employer_officer, offer=offer, youth=hugo)
+    services.withdraw_application(
+        by=employer_officer, application=application, reason="other", comment="Déménage à Brest"
+    )
+    retention.anonymise_youths([hugo.pk])  # the youth app calls the anonymiser registered by this app
+    experience = Experience.objects.get()
+    application.refresh_from_db()
+    assert (experience.title, experience.description, application.comment) == ("(anonymisé)", "", "")
+    assert application.steps.filter(note__contains="Brest").count() == 0
