@@ -15,6 +15,14 @@ PUBLIC_VIEW_NAMES = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "employers:public_request",
+    "portal:preregister",
+    "portal:preregister_done",
+    "portal:commune_search",
+    "portal:login",
+    "portal:login_code",
+    "portal:login_link",
+    "portal:invitation",
+    "portal:set_language",
 }
 
 SAMPLE_VALUES = {
