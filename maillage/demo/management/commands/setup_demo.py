@@ -28,6 +28,8 @@ class Command(BaseCommand):
             ("load_programmes", {}),
             ("generate_demo", {"youths": youths}),
             ("generate_partners_demo", {}),
+            ("generate_employers_demo", {}),
+            ("generate_portal_demo", {}),
         ):
             if command in available:
                 call_command(command, stdout=self.stdout, **kwargs)
