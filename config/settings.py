@@ -134,6 +134,9 @@ LOGIN_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 2 * 3600  # a reset link is valid for two hours
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# The young people's portal has its own code login; its private pages send anonymous visitors there.
+PORTAL_LOGIN_URL = "portal:login"
+PORTAL_URL_PREFIX = "/portail/"
 
 # Staff sessions: 30 minutes idle, 12 hours in all (maillage.accounts.middleware).
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(30 * 60)))

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from .roles import Role
 from .services import record_logout
 from .session_clock import SESSION_LAST_SEEN, SESSION_STARTED, start_session_clock
 from .text import duration_fr
@@ -72,6 +73,9 @@ class SessionLimitsMiddleware:
         logout(request)
         messages.warning(request, message)
         login_url = reverse(settings.LOGIN_URL)
+        if getattr(user, "role", None) == Role.YOUTH:
+            # Young people have no password: they go back to the portal's code login.
+            return _redirect(request, reverse(settings.PORTAL_LOGIN_URL))
         if request.path == login_url:
             return _redirect(request, login_url)
         if request.method == "GET" and request.headers.get("HX-Request") != "true":

@@ -27,6 +27,11 @@ ITEMS: list[NavItem] = [
     NavItem("Jeunes", "youth:list", _YOUTH_STAFF),
     NavItem("Nouveau jeune", "youth:intake", frozenset({Role.COUNSELLOR, Role.ZONE_MANAGER})),
     NavItem("Agenda", "youth:agenda", frozenset({Role.COUNSELLOR, Role.ZONE_MANAGER})),
+    NavItem(
+        "File d'attente",
+        "portal:intake_queue",
+        frozenset({Role.COUNSELLOR, Role.ZONE_MANAGER, Role.DIRECTOR}),
+    ),
     NavItem("Transferts", "youth:transfers", frozenset({Role.ZONE_MANAGER, Role.DIRECTOR})),
     NavItem("Entreprises", "employers:company_list", _EMPLOYER_STAFF),
     NavItem("Offres", "employers:offer_list", _EMPLOYER_STAFF),

@@ -36,6 +36,7 @@ from .models import (
     Organisation,
     Project,
     ProjectTask,
+    Referral,
     ReferralQuerySet,
     Service,
     ServiceTheme,
@@ -389,3 +390,31 @@ def median_response_times(referrals: ReferralQuerySet, *, now: Any = None) -> li
         for pk in organisations
     ]
     return sorted(rows, key=lambda r: (-(r.median_seconds if r.answered else -1), r.organisation.search_name))
+
+
+@dataclass(frozen=True)
+class PortalReferral:
+    """What the young person sees of a referral in their portal: no partner answer detail, no notes."""
+
+    service: str
+    organisation: str
+    status: str
+    updated: Any
+
+
+def referrals_for_youth(youth: Any) -> list[PortalReferral]:
+    """The young person's own referrals, for the portal (maillage.portal.integrations)."""
+    referrals = (
+        Referral.objects.filter(youth=youth)
+        .select_related("service", "organisation")
+        .order_by("-status_changed_at")[:50]
+    )
+    return [
+        PortalReferral(
+            service=r.service.name,
+            organisation=r.organisation.name,
+            status=r.get_status_display(),
+            updated=r.status_changed_at,
+        )
+        for r in referrals
+    ]

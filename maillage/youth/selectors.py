@@ -45,7 +45,7 @@ FILE_LIMITS = {
 }
 
 #: Audit actions of reads: they are the access log, not the file's history.
-READ_ACTIONS = ("youth.diagnosis_read", "youth.document_downloaded")
+READ_ACTIONS = ("youth.file_viewed", "youth.diagnosis_read", "youth.document_downloaded")
 
 ACTION_LABELS = {
     "youth.created": "Dossier créé",

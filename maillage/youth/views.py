@@ -206,7 +206,10 @@ def _render_file(
 @role_required(*YOUTH_ROLES)
 @require_GET
 def file(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_file(request, _load(request, pk))
+    youth = _load(request, pk)
+    # Every opening of a file is logged: the young person sees it in "who looked at my file" (portal).
+    audit.record("youth.file_viewed", by=request.user, obj=youth)
+    return _render_file(request, youth)
 
 
 def _done(request: HttpRequest, youth_pk: int, section: str, message: str) -> HttpResponse:
