@@ -25,14 +25,18 @@ reach, one more skill, an earlier availability, a wished contract never lower th
 beats a mobility, which beats a domain, which beats nothing.
 
 `score()` is the fast path used to rank thousands of preselected candidates; `evaluate()` gives the same score
-with the explanation, for the few rows shown. Both use the same criterion functions.
+with the explanation, for the few rows shown. Both use the same criterion functions. `top_by_tier()` ranks
+tier by tier (exact occupation, mobility, domain) and skips a tier that cannot reach the current top: the
+result is exactly `top()`'s, without scoring rows that cannot make it.
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
@@ -83,7 +87,7 @@ class Place:
     longitude: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OfferFacts:
     key: int
     fiche: str
@@ -98,7 +102,7 @@ class OfferFacts:
     linked_fiches: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CandidateFacts:
     key: int
     place: Place
@@ -190,15 +194,29 @@ class Match:
 # --- Criteria (shared by score() and evaluate()) -----------------------------------------------------------
 
 
-def occupation_tier(offer: OfferFacts, candidate: CandidateFacts) -> str:
-    """ "exact", "mobility", "domain" or "none": the best link between a sought fiche and the offer's."""
-    if offer.fiche in candidate.fiches:
+def tier_of(
+    offer_fiche: str,
+    offer_domain: str,
+    linked: AbstractSet[str],
+    fiches: Iterable[str],
+    domains: Iterable[str],
+) -> str:
+    """ "exact", "mobility", "domain" or "none": the best link between the sought fiches and the offer's.
+
+    On plain values, so that a ranking can sort thousands of rows into tiers before building their facts.
+    """
+    fiches = list(fiches)
+    if offer_fiche in fiches:
         return "exact"
-    if candidate.fiches & offer.linked_fiches:
+    if any(fiche in linked for fiche in fiches):
         return "mobility"
-    if offer.domain in candidate.domains:
+    if offer_domain in domains:
         return "domain"
     return "none"
+
+
+def occupation_tier(offer: OfferFacts, candidate: CandidateFacts) -> str:
+    return tier_of(offer.fiche, offer.domain, offer.linked_fiches, candidate.fiches, candidate.domains)
 
 
 def occupation_reason(offer: OfferFacts, candidate: CandidateFacts, tier: str, labels: Labels) -> str | None:
@@ -220,11 +238,18 @@ def skills_ratio(offer: OfferFacts, candidate: CandidateFacts) -> float:
 
 
 def haversine_km(a: Place, b: Place) -> float | None:
+    """The great-circle distance between two centroids, None when one is unknown."""
     if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
         return None
-    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
+    return _haversine(a.latitude, a.longitude, b.latitude, b.longitude)
+
+
+@functools.lru_cache(maxsize=65536)
+def _haversine(latitude_a: float, longitude_a: float, latitude_b: float, longitude_b: float) -> float:
+    # Memoised: thousands of candidates live in the same hundred communes.
+    lat1, lat2 = math.radians(latitude_a), math.radians(latitude_b)
     dlat = lat2 - lat1
-    dlon = math.radians(b.longitude - a.longitude)
+    dlon = math.radians(longitude_b - longitude_a)
     h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
@@ -287,23 +312,25 @@ def requirement_parts(offer: OfferFacts, candidate: CandidateFacts) -> tuple[flo
     return licence, level
 
 
-def _total(ratios: Iterable[tuple[str, float]]) -> int:
-    return round(sum(WEIGHTS[key] * ratio for key, ratio in ratios))
+_W = tuple(WEIGHTS.values())
+
+
+def _total(ratios: Iterable[float]) -> int:
+    """The rounded weighted sum of the six ratios, in the order of WEIGHTS (one place: same rounding)."""
+    return round(sum(weight * ratio for weight, ratio in zip(_W, ratios, strict=True)))
 
 
 def score(offer: OfferFacts, candidate: CandidateFacts, *, today: date) -> int:
     """The score alone (the fast path: same criteria as evaluate())."""
-    tier = occupation_tier(offer, candidate)
-    km = haversine_km(candidate.place, offer.place)
     licence, level = requirement_parts(offer, candidate)
     return _total(
         (
-            ("occupation", OCCUPATION_RATIOS[tier]),
-            ("skills", skills_ratio(offer, candidate)),
-            ("distance", distance_ratio(km, reach_km(candidate))),
-            ("contract", CONTRACT_RATIOS[contract_fit(offer, candidate)]),
-            ("availability", availability_ratio(days_late(offer, candidate, today))),
-            ("requirements", (licence + level) / 2),
+            OCCUPATION_RATIOS[occupation_tier(offer, candidate)],
+            skills_ratio(offer, candidate),
+            distance_ratio(haversine_km(candidate.place, offer.place), reach_km(candidate)),
+            CONTRACT_RATIOS[contract_fit(offer, candidate)],
+            availability_ratio(days_late(offer, candidate, today)),
+            (licence + level) / 2,
         )
     )
 
@@ -446,12 +473,20 @@ def evaluate(
         ("requirements", (licence + level) / 2, _requirements_text(offer, candidate, labels)),
     ]
     criteria = tuple(Criterion(key, LABELS[key], WEIGHTS[key], ratio, text) for key, ratio, text in values)
-    return Match(key=candidate.key, score=_total((c.key, c.ratio) for c in criteria), criteria=criteria)
+    return Match(key=candidate.key, score=_total(c.ratio for c in criteria), criteria=criteria)
 
 
 # --- Ranking ----------------------------------------------------------------------------------------------
 
 T = TypeVar("T")
+
+#: Occupation tiers, best first.
+TIER_ORDER = ("exact", "mobility", "domain", "none")
+
+
+def max_score(tier: str) -> float:
+    """The best score a match of this occupation tier can reach (every other criterion full)."""
+    return sum(WEIGHTS.values()) - WEIGHTS["occupation"] * (1 - OCCUPATION_RATIOS[tier])
 
 
 def top(
@@ -461,6 +496,28 @@ def top(
     scored = ((scorer(item), -key(item), item) for item in items)
     best = heapq.nlargest(limit, scored, key=lambda row: (row[0], row[1]))
     return [(item, value) for value, _, item in best]
+
+
+def top_by_tier(
+    tiers: Mapping[str, Iterable[T]], scorer: Callable[[T], tuple[int, int]], limit: int
+) -> list[tuple[T, int]]:
+    """The same result as `top()` over every tier, but a tier is not scored at all once the `limit`-th best
+    score found so far is above the best its occupation allows (`max_score`): with thousands of
+    preselected rows, the crowded "same domain" tier is usually skipped. `scorer` returns (score, key)."""
+    heap: list[tuple[int, int, int, T]] = []
+    counter = 0
+    for tier in TIER_ORDER:
+        if len(heap) >= limit and heap[0][0] > max_score(tier):
+            break
+        for item in tiers.get(tier, ()):
+            value, key = scorer(item)
+            entry = (value, -key, counter, item)
+            counter += 1
+            if len(heap) < limit:
+                heapq.heappush(heap, entry)
+            elif entry[:2] > heap[0][:2]:
+                heapq.heapreplace(heap, entry)
+    return [(item, value) for value, _, _, item in sorted(heap, key=lambda e: (e[0], e[1]), reverse=True)]
 
 
 def rank_candidates(

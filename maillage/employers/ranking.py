@@ -5,7 +5,9 @@
   fiche, a fiche linked to it by a ROME mobility (either way) or a fiche of the same professional domain —
   one indexed query on `SoughtOccupation` (fiche, domain) joined to the profile and the file, which returns
   the derived match keys only (`JobProfile.fiche_codes`, `domain_codes`, `skill_codes`). Every preselected
-  profile is scored (`matching.score`); only the `limit` best are explained and loaded for display.
+  profile is sorted into its occupation tier (exact, mobility, domain) and scored (`matching.score`) tier by
+  tier, skipping a tier that cannot reach the current top (`matching.top_by_tier`); only the `limit` best
+  are explained and loaded for display.
 - **Offers for a young person** (the youth file): the open offers of the sought fiches, their mobilities and
   domains, scored the same way (the score is symmetric: `matching.score(offer, candidate)`).
 
@@ -107,7 +109,7 @@ def offer_facts(
 
 
 def _split_ints(text: str) -> frozenset[int]:
-    return frozenset(int(code) for code in text.split()) if text else frozenset()
+    return frozenset(map(int, text.split())) if text else frozenset()
 
 
 CANDIDATE_COLUMNS = (
@@ -128,7 +130,8 @@ CANDIDATE_COLUMNS = (
 )
 
 
-def _candidate(row: tuple) -> matching.CandidateFacts:
+def _candidate(row: tuple, places: dict[str, matching.Place]) -> matching.CandidateFacts:
+    """Facts of one preselected row (CANDIDATE_COLUMNS); one Place per commune."""
     (
         youth_id,
         fiches,
@@ -142,9 +145,12 @@ def _candidate(row: tuple) -> matching.CandidateFacts:
         available,
         level,
     ) = row[:11]
+    place = places.get(row[11])
+    if place is None:
+        place = places[row[11]] = matching.Place(row[11], row[12], row[13])
     return matching.CandidateFacts(
         key=youth_id,
-        place=matching.Place(row[11], row[12], row[13]),
+        place=place,
         fiches=frozenset(fiches.split()),
         domains=frozenset(domains.split()),
         skills=_split_ints(skills),
@@ -220,10 +226,19 @@ def candidates_for_offer(
     offer_skill_codes = set(offer.skills.values_list("pk", flat=True))
     facts = offer_facts(offer, linked=linked, skills=offer_skill_codes)
     rows = preselected_profiles(offer, user, linked).values_list(*CANDIDATE_COLUMNS)
-    candidates = [_candidate(row) for row in rows]
-    best = matching.rank_candidates(facts, candidates, today=today, limit=limit)
+    tiers: dict[str, list[tuple]] = defaultdict(list)
+    preselected = 0
+    for row in rows:
+        tiers[matching.tier_of(facts.fiche, facts.domain, linked, row[1].split(), row[2].split())].append(row)
+        preselected += 1
+    places: dict[str, matching.Place] = {}
+
+    def scorer(row: tuple) -> tuple[int, int]:
+        return matching.score(facts, _candidate(row, places), today=today), row[0]
+
+    best = [(_candidate(row, places), value) for row, value in matching.top_by_tier(tiers, scorer, limit)]
     if not best:
-        return CandidateRanking(offer, len(candidates), [])
+        return CandidateRanking(offer, preselected, [])
     ids = [candidate.key for candidate, _ in best]
     fiche_codes = {offer.fiche_id} | {f for candidate, _ in best for f in candidate.fiches}
     all_skills = {code for candidate, _ in best for code in candidate.skills}
@@ -264,7 +279,7 @@ def candidates_for_offer(
         )
         for candidate, _ in best
     ]
-    return CandidateRanking(offer, len(candidates), result)
+    return CandidateRanking(offer, preselected, result)
 
 
 # --- Offers for a young person --------------------------------------------------------------------------
@@ -321,27 +336,39 @@ def offers_for_youth(
         "offer_id", "skill_id"
     ):
         skills[offer_id].add(skill_id)
-    facts = []
-    for pk, fiche, domain, name, latitude, longitude, contract, start, licence, level in offers.values_list(
-        *OFFER_COLUMNS
-    ):
-        facts.append(
-            matching.OfferFacts(
-                key=pk,
-                fiche=fiche,
-                domain=domain,
-                place=_place(name, latitude, longitude),
-                contract=contract,
-                start_date=start,
-                skills=frozenset(skills.get(pk, ())),
-                licence_required=licence,
-                qualification_level=level,
-                linked_fiches=frozenset(s for s in candidate.fiches if fiche in links.get(s, ())),
-            )
+    tiers: dict[str, list[tuple]] = defaultdict(list)
+    preselected = 0
+    for row in offers.values_list(*OFFER_COLUMNS):
+        # The sought fiches linked to this offer's fiche are its "mobility" fiches (matching.OfferFacts).
+        near = {s for s in candidate.fiches if row[1] in links.get(s, ())}
+        tiers[matching.tier_of(row[1], row[2], near, candidate.fiches, candidate.domains)].append(row)
+        preselected += 1
+    places: dict[str, matching.Place] = {}
+
+    def offer_of(row: tuple) -> matching.OfferFacts:
+        pk, fiche, domain, name, latitude, longitude, contract, start, licence, level = row
+        place = places.get(name)
+        if place is None:
+            place = places[name] = _place(name, latitude, longitude)
+        return matching.OfferFacts(
+            key=pk,
+            fiche=fiche,
+            domain=domain,
+            place=place,
+            contract=contract,
+            start_date=start,
+            skills=frozenset(skills.get(pk, ())),
+            licence_required=licence,
+            qualification_level=level,
+            linked_fiches=frozenset(s for s in candidate.fiches if fiche in links.get(s, ())),
         )
-    best = matching.rank_offers(candidate, facts, today=today, limit=limit)
+
+    def scorer(row: tuple) -> tuple[int, int]:
+        return matching.score(offer_of(row), candidate, today=today), row[0]
+
+    best = [(offer_of(row), value) for row, value in matching.top_by_tier(tiers, scorer, limit)]
     if not best:
-        return len(facts), []
+        return preselected, []
     ids = [offer.key for offer, _ in best]
     loaded = Offer.objects.select_related("company", "appellation", "commune", "fiche__domain").in_bulk(ids)
     known = dict(sought or {})
@@ -354,7 +381,7 @@ def offers_for_youth(
     )
     if applications is None:
         applications = {a.offer_id: a for a in Application.objects.filter(youth=youth, offer_id__in=ids)}
-    return len(facts), [
+    return preselected, [
         RankedOffer(
             offer=loaded[facts_.key],
             match=matching.evaluate(facts_, candidate, today=today, labels=labels),
