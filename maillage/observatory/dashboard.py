@@ -267,6 +267,8 @@ class Context:
     area_population: Decimal
     monthly: dict[tuple[date, str, str], Figure]
     last_month: date | None
+    #: What `area` is: the whole area on the page, the zone in a diagnosis.
+    area_label: str = "l'ensemble du territoire"
 
     @property
     def ids(self) -> list[int]:
@@ -557,12 +559,11 @@ def equity_block(c: Context, *, with_map: bool = True, with_trend: bool = True) 
         return block
     rows, zone_rates, area_rate = coverage_rows(c)
     p = c.publisher
-    figures = [r.accompanied for r in rows]
-    published, _ = (
-        p.column(figures, total(figures), additive=False)
-        if p.secret
-        else ([p.count(f) for f in figures], None)
-    )
+    # The same equation as the table by commune (detail communes, the others together, the selection's
+    # total, published in the key figures): a commune hidden there is hidden here, and only there.
+    group_figures, group_total = c.column("youths_accompanied")
+    group_published, _ = p.column(group_figures, group_total)
+    published = group_published[: len(rows)]
     hidden = {r.commune.pk for r, pub in zip(rows, published, strict=True) if pub.suppressed}
     ranked = sorted(
         rows,
@@ -616,14 +617,12 @@ def equity_block(c: Context, *, with_map: bool = True, with_trend: bool = True) 
                 tables.Column("Taux de couverture"),
                 tables.Column("Taux de la zone"),
                 tables.Column("Écart à la zone"),
-                tables.Column("Écart au territoire"),
+                tables.Column("Écart à la zone" if c.area_label == "la zone" else "Écart au territoire"),
                 tables.Column("Jeunes à rejoindre pour atteindre le taux de la zone"),
             ),
             rows=tuple(table_rows),
             source=f"Maillage et {c.population_source} (15-24 ans)",
-            note=f"Taux de l'ensemble du territoire : {fr_percent(area_rate)}."
-            if area_rate is not None
-            else "",
+            note=f"Taux de {c.area_label} : {fr_percent(area_rate)}." if area_rate is not None else "",
         )
     )
     selection_young = sum((c.population.get(pk, Decimal(0)) for pk in c.ids), Decimal(0))
@@ -634,13 +633,14 @@ def equity_block(c: Context, *, with_map: bool = True, with_trend: bool = True) 
             f"Taux de couverture : {c.selection.label}",
             fr_percent(rate) if rate is not None else "non publiable",
         ),
-        KeyFigure("Taux de l'ensemble du territoire", fr_percent(area_rate)),
+        KeyFigure(f"Taux de {c.area_label}", fr_percent(area_rate)),
     ]
     priorities = [r for r in ranked if r.commune.pk not in hidden and r.shortfall]
     priorities.sort(key=lambda r: (-(r.shortfall or 0), r.commune.name))
     block.priorities = [
         f"{r.commune.name} : {fr_percent(r.rate)} contre {fr_percent(r.zone_rate)} pour sa zone — environ "
-        f"{fr_number(r.shortfall)} jeunes de plus à rencontrer pour rejoindre le taux de la zone."
+        f"{fr_number(r.shortfall)} jeune{'s' if (r.shortfall or 0) > 1 else ''} de plus à rencontrer pour "
+        "rejoindre le taux de la zone."
         for r in priorities[:TOP_PRIORITY]
     ]
     if with_map and len(rows) > 1:
@@ -701,7 +701,9 @@ def _coverage_trend(c: Context, selection_young: Decimal, area_rate: Decimal | N
         ],
         x_labels=labels,
         chart_id="graphique-couverture-tendance",
-        title="Évolution du taux de couverture par trimestre",
+        title=(
+            "Évolution du taux de couverture par trimestre (jeunes accompagnés pour 100 jeunes de 15-24 ans)"
+        ),
         description="Jeunes accompagnés dans le trimestre pour 100 jeunes de 15 à 24 ans.",
         category_label="Trimestre",
         decimals=1,

@@ -281,12 +281,14 @@ def build_diagnosis(
         area_population=zone_young,
         monthly={},
         last_month=last,
+        area_label="la zone",
     )
     diagnosis.sentences = _sentences(
         territory, quarter, published, coverage, zone_rate, figures["now"], publisher
     )
     equity = dashboard.equity_block(context, with_map=with_map, with_trend=False)
     equity.title = "Taux de couverture par commune"
+    equity.priorities = equity.priorities[:5]
     diagnosis.map_svg, diagnosis.map_legend = equity.map_svg, equity.map_legend
     diagnosis.blocks = [
         equity,
@@ -362,7 +364,7 @@ def _sentences(territory, quarter, published, coverage, zone_rate, figures_now, 
     for code in HEADLINE_VULNERABLE:
         value = publisher.count(dashboard._sum(figures_now, ids, "vulnerable", code))
         if not value.suppressed:
-            headline.append(f"{labels[code].lower()} : {fr_number(value.value)}")
+            headline.append(f"{labels[code].split(' — ')[-1].lower()} : {fr_number(value.value)}")
     if headline:
         sentences.append(
             "Parmi les jeunes accompagnés, situations de vulnérabilité : " + " ; ".join(headline) + "."

@@ -22,6 +22,7 @@ which months, in which transaction, and logs the run.
 from __future__ import annotations
 
 import itertools
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
@@ -172,27 +173,45 @@ def _insert(select_sql: str, params: Sequence) -> int:
 
 
 class TempTable:
-    """A temporary table holding an aggregated result that several indicators are read from."""
+    """A scratch table holding an aggregated result that several indicators are read from.
+
+    A temporary table on SQLite; on PostgreSQL an UNLOGGED table (no WAL, and read through the shared
+    buffers rather than the small per-session temporary buffers), created and dropped inside the step's
+    transaction: a failure rolls it back with everything else.
+    """
 
     _counter = itertools.count()
 
     def __init__(
-        self, select_sql: str, params: Sequence, *, analyse: bool = False, sorted_aggregation: bool = False
+        self,
+        select_sql: str,
+        params: Sequence,
+        *,
+        analyse: bool = False,
+        sorted_aggregation: bool = False,
+        hashed_aggregation: bool = False,
     ):
-        self.name = q(f"obs_tmp_{next(self._counter)}")
+        postgres = connection.vendor == "postgresql"
+        self.name = q(f"obs_scratch_{os.getpid()}_{next(self._counter)}")
+        self.kind = "UNLOGGED TABLE" if postgres else "TEMPORARY TABLE"
         self.select_sql, self.params = select_sql, list(params)
         self.analyse = analyse
-        #: PostgreSQL: aggregate in index order rather than by hashing (the per young person and month
-        #: aggregation then streams, already sorted for the window that follows).
-        self.sorted_aggregation = sorted_aggregation and connection.vendor == "postgresql"
+        #: PostgreSQL planner hints for this statement only: aggregate in index order (the per young person
+        #: and month aggregation then streams, already sorted for the window that follows), or by hashing
+        #: (the planner cannot know that millions of rows fold into a few thousand groups).
+        self.settings = []
+        if postgres and sorted_aggregation:
+            self.settings.append("enable_hashagg")
+        if postgres and hashed_aggregation:
+            self.settings.append("enable_sort")
 
     def __enter__(self) -> TempTable:
         _execute(f"DROP TABLE IF EXISTS {self.name}", [])
-        if self.sorted_aggregation:
-            _execute("SET LOCAL enable_hashagg = off", [])
-        _execute(f"CREATE TEMPORARY TABLE {self.name} AS {self.select_sql}", self.params)
-        if self.sorted_aggregation:
-            _execute("SET LOCAL enable_hashagg = on", [])
+        for setting in self.settings:
+            _execute(f"SET LOCAL {setting} = off", [])
+        _execute(f"CREATE {self.kind} {self.name} AS {self.select_sql}", self.params)
+        for setting in self.settings:
+            _execute(f"SET LOCAL {setting} = on", [])
         if self.analyse:
             # Statistics for the next query's plan (PostgreSQL and SQLite both have ANALYZE).
             _execute(f"ANALYZE {self.name}", [])
@@ -356,11 +375,13 @@ def compute_accompaniment_events(months: Months, *, today: date | None = None) -
     per_month = (
         events.annotate(o_month=month_of("starts_at"))
         .values("youth_id", "o_month")
+        # COUNT(youth_id), not COUNT(id): every column read is then in an index on (youth, date) including
+        # the kind and the status, which PostgreSQL reads alone and in order (docs/performance.md).
         .annotate(
-            n_contact=Count("pk", filter=contact),
-            n_attended=Count("pk", filter=Q(kind=EventKind.APPOINTMENT, status=EventStatus.ATTENDED)),
-            n_missed=Count("pk", filter=Q(kind=EventKind.APPOINTMENT, status=EventStatus.MISSED)),
-            **{f"n_k_{k}": Count("pk", filter=contact & Q(kind=k)) for k in kinds},
+            n_contact=Count("youth_id", filter=contact),
+            n_attended=Count("youth_id", filter=Q(kind=EventKind.APPOINTMENT, status=EventStatus.ATTENDED)),
+            n_missed=Count("youth_id", filter=Q(kind=EventKind.APPOINTMENT, status=EventStatus.MISSED)),
+            **{f"n_k_{k}": Count("youth_id", filter=contact & Q(kind=k)) for k in kinds},
         )
         .order_by()
     )
@@ -433,7 +454,7 @@ def compute_accompaniment_events(months: Months, *, today: date | None = None) -
             f"{where} GROUP BY w.{month}, y.{q('commune_id')}, y.{q('quartier_id')}, y.{q('qpv_id')}, "
             f"w.{prev}"
         )
-        with TempTable(sql, [*flags_params, *where_params]) as tmp:
+        with TempTable(sql, [*flags_params, *where_params], hashed_aggregation=True) as tmp:
             written += tmp.insert("youths_accompanied", "accompanied", "accompanied", previous="prev")
             for index, (code, _) in enumerate(VULNERABLE_DIMENSIONS):
                 written += tmp.insert(
@@ -553,25 +574,49 @@ def compute_programme_stock(until: date) -> int:
 
 
 def compute_proposals(months: Months, *, today: date | None = None) -> int:
+    """Proposals by kind and by status, in one pass (per young person and month, then by geography)."""
     youth = _youth_models()
+    from maillage.youth.enums import ProposalKind, ProposalStatus
+
     delete_values(["proposals", "proposal_outcomes"], months)
-    proposals = youth.Proposal.objects.filter(in_months("proposed_on", months))
-    written = insert_grouped(
-        "proposals",
-        proposals,
-        month="proposed_on",
-        geo_prefix="youth__",
-        dimension=F("kind"),
-        persons=distinct_youths(),
+    columns = [("proposals", kind, Q(kind=kind)) for kind in ProposalKind.values]
+    columns += [("proposal_outcomes", status, Q(status=status)) for status in ProposalStatus.values]
+    return insert_youth_month_counts(
+        youth.Proposal.objects.filter(in_months("proposed_on", months)), month="proposed_on", columns=columns
     )
-    written += insert_grouped(
-        "proposal_outcomes",
-        proposals,
-        month="proposed_on",
-        geo_prefix="youth__",
-        dimension=F("status"),
-        persons=distinct_youths(),
+
+
+def insert_youth_month_counts(queryset: QuerySet, *, month: str, columns: list[tuple[str, str, Q]]) -> int:
+    """Flows with their exact number of young people, without COUNT(DISTINCT): count each young person's
+    rows of the month for every (indicator, dimension) condition (ORM: GROUP BY youth, month), then sum by
+    month and geography the counts and the young people with a non-zero count (one scratch table)."""
+    youth = _youth_models()
+    per_month = (
+        queryset.annotate(o_month=month_of(month))
+        .values("youth_id", "o_month")
+        .annotate(
+            **{f"n_{k}": Count("youth_id", filter=condition) for k, (_, _, condition) in enumerate(columns)}
+        )
+        .order_by()
     )
+    inner_sql, inner_params = per_month.query.sql_with_params()
+    selects = [
+        f"w.{q('o_month')} AS {q('month')}",
+        *(f"y.{q(c)} AS {q(c)}" for c in GEO_FIELDS),
+    ]
+    for k in range(len(columns)):
+        selects.append(f"SUM(w.{q(f'n_{k}')}) AS {q(f'v_{k}')}")
+        selects.append(f"SUM(CASE WHEN w.{q(f'n_{k}')} > 0 THEN 1 ELSE 0 END) AS {q(f'p_{k}')}")
+    geo = ", ".join(f"y.{q(c)}" for c in GEO_FIELDS)
+    sql = (
+        f"SELECT {', '.join(selects)} FROM ({inner_sql}) w "  # noqa: S608 - identifiers and ORM SQL, no user input
+        f"JOIN {q(youth.Youth._meta.db_table)} y ON y.{q('id')} = w.{q('youth_id')} "
+        f"GROUP BY w.{q('o_month')}, {geo}"
+    )
+    written = 0
+    with TempTable(sql, inner_params, hashed_aggregation=True) as tmp:
+        for k, (indicator, dimension, _) in enumerate(columns):
+            written += tmp.insert(indicator, f"v_{k}", f"p_{k}", dimension=dimension)
     return written
 
 

@@ -140,13 +140,13 @@ HORIZON_DAYS = {3: 91, 6: 182, 12: 365}
 #: Barrier domains and details counted as vulnerable publics: (code stored in `dimension`, label).
 VULNERABLE_DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("housing", "Logement"),
-    ("housing:precarious_housing", "dont hébergement précaire"),
-    ("housing:no_housing", "dont sans logement"),
+    ("housing:precarious_housing", "Logement — hébergement précaire"),
+    ("housing:no_housing", "Logement — sans logement"),
     ("justice", "Justice (sous main de justice)"),
-    ("language:refugee", "Réfugié·e (OFPRA)"),
     ("language", "Langue, statut de réfugié"),
-    ("childcare:single_parent", "Parent isolé"),
+    ("language:refugee", "Langue — réfugié·e (OFPRA)"),
     ("childcare", "Garde d'enfants, parent isolé"),
+    ("childcare:single_parent", "Garde d'enfants — parent isolé"),
     ("health", "Santé"),
     ("resources", "Ressources"),
     ("mobility", "Mobilité"),

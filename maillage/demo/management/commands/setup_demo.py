@@ -30,6 +30,8 @@ class Command(BaseCommand):
             ("generate_partners_demo", {}),
             ("generate_employers_demo", {}),
             ("generate_portal_demo", {}),
+            ("refresh_indicators", {"full": True}),
+            ("generate_diagnoses", {}),
         ):
             if command in available:
                 call_command(command, stdout=self.stdout, **kwargs)
