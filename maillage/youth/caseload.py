@@ -21,7 +21,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from maillage.accounts.models import User
@@ -43,6 +43,18 @@ CASELOAD_PAGE_SIZE = 20
 LIST_PAGE_SIZE = 50
 #: Lists never count beyond this: "more than 10,000" is all anybody needs to know to refine the search.
 COUNT_CAP = 10_000
+#: … and beyond this when a filter looks into another table (programme, situation, barrier): each match
+#: then costs an index probe, so the count stops sooner.
+JOINED_COUNT_CAP = 1_000
+
+
+_ID = re.compile(r"^[0-9]{1,18}$")
+
+
+def parse_id(value: Any) -> int | None:
+    """A database id typed in a URL or a form ("12"), or None for anything else (letters, "²", 10**30…)."""
+    text = str(value or "").strip()
+    return int(text) if _ID.match(text) else None
 
 
 def today() -> date:
@@ -164,24 +176,34 @@ def parse_query(raw: str | None) -> ParsedQuery:
     return ParsedQuery(kind="name", words=words[:6])
 
 
+#: Words shorter than this are left out of the full-text query (a one- or two-letter prefix matches a large
+#: part of the index); the LIKE conditions still apply them.
+FULL_TEXT_MIN_LENGTH = 3
+
+
 def name_matches(queryset: QuerySet[Youth], words: Sequence[str]) -> QuerySet[Youth]:
     """Each word starts a word of the stored search key ("last first", see normalise.youth_search_key).
 
-    PostgreSQL: a full-text prefix query (`to_tsquery('simple', 'gall:*')`) that the GIN index of
-    migration 0002 serves at a million rows; elsewhere (SQLite): LIKE 'w%' OR LIKE '% w%'. Both give the
-    same rows, since the key holds only [a-z0-9] words separated by single spaces.
+    Everywhere: `search_key LIKE 'w%' OR search_key LIKE '% w%'` for each word — cheap to check on the
+    index entries of `youth_active_zone_name_idx` while reading a zone in name order. On PostgreSQL, the same
+    words (of 3 letters or more) also as a full-text prefix query (`to_tsquery('simple', 'gall:*')`), which
+    the GIN index of migration 0003 serves: the planner reads the GIN index for rare names and the zone in
+    name order for common ones. Both conditions select the same rows (the key holds only [a-z0-9] words
+    separated by single spaces), so adding the second changes only the plan.
     """
     if not words:
         return queryset
-    if connection.vendor == "postgresql":
-        query = " & ".join(f"{word}:*" for word in words)
-        return queryset.alias(name_vector=SearchVector("search_key", config="simple")).filter(
-            name_vector=SearchQuery(query, search_type="raw", config="simple")
-        )
     condition = Q()
     for word in words:
         condition &= Q(search_key__startswith=word) | Q(search_key__contains=" " + word)
-    return queryset.filter(condition)
+    queryset = queryset.filter(condition)
+    long_words = [word for word in words if len(word) >= FULL_TEXT_MIN_LENGTH]
+    if connection.vendor == "postgresql" and long_words:
+        query = " & ".join(f"{word}:*" for word in long_words)
+        queryset = queryset.alias(name_vector=SearchVector("search_key", config="simple")).filter(
+            name_vector=SearchQuery(query, search_type="raw", config="simple")
+        )
+    return queryset
 
 
 def apply_query(queryset: QuerySet[Youth], parsed: ParsedQuery) -> QuerySet[Youth]:
@@ -246,6 +268,10 @@ class ListFilters:
     not_seen: bool = False
     sort: str = DEFAULT_SORT
 
+    @property
+    def count_cap(self) -> int:
+        return JOINED_COUNT_CAP if (self.programme_id or self.situation or self.barrier) else COUNT_CAP
+
     def audit_summary(self) -> dict[str, Any]:
         """The filters as the audit log keeps them: kinds and codes, no name, phone or e-mail."""
         summary: dict[str, Any] = {
@@ -279,7 +305,7 @@ def filtered_youths(user: Any, filters: ListFilters) -> QuerySet[Youth]:
     if filters.counsellor == "aucun":
         queryset = queryset.filter(counsellor__isnull=True)
     elif filters.counsellor:
-        queryset = queryset.filter(counsellor_id=int(filters.counsellor))
+        queryset = queryset.filter(counsellor_id=parse_id(filters.counsellor))
     if filters.programme_id:
         queryset = queryset.filter(
             pk__in=Enrolment.objects.open().filter(programme_id=filters.programme_id).values("youth_id")
@@ -381,10 +407,15 @@ def list_queryset_for_display(queryset: QuerySet[Youth]) -> QuerySet[Youth]:
 
 
 def paginate_rows(
-    queryset: QuerySet[Youth], page_number: Any, per_page: int = LIST_PAGE_SIZE
+    queryset: QuerySet[Youth], page_number: Any, per_page: int = LIST_PAGE_SIZE, cap: int | None = None
 ) -> tuple[Page, list[Row]]:
-    paginator = CappedPaginator(list_queryset_for_display(queryset), per_page)
+    """One page of files, in two steps: the page's ids (read from an index alone when the filters and the
+    order are index columns, however deep the page), then those files with what the rows show."""
+    paginator = CappedPaginator(queryset.values_list("pk", flat=True), per_page, cap=cap)
     page = paginator.get_page(page_number)
+    ids = list(page.object_list)
+    loaded = {y.pk: y for y in list_queryset_for_display(Youth.objects.filter(pk__in=ids))} if ids else {}
+    page.object_list = [loaded[pk] for pk in ids if pk in loaded]
     return page, rows_for(page.object_list)
 
 
@@ -503,9 +534,14 @@ def zone_loads(zone_ids: Sequence[int]) -> list[ZoneLoads]:
         Youth.objects.active()
         .filter(zone_id__in=list(zone_ids))
         .values("zone_id", "counsellor_id")
-        .annotate(
-            active=Count("id"),
-            not_seen=Count("id", filter=Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True)),
+        .annotate(  # no COUNT(id): PostgreSQL then reads youth_active_zone_load_idx alone
+            active=Count("*"),
+            not_seen=Sum(
+                Case(
+                    When(Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True), then=Value(1)),
+                    default=Value(0),
+                )
+            ),
         )
         .order_by()
     )

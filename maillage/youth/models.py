@@ -1025,3 +1025,11 @@ Youth._meta.indexes += [
         fields=["zone", "counsellor", "last_contact_on"], condition=_ACTIVE, name="youth_active_zone_load_idx"
     ),
 ]
+#: The list's "programme in progress" filter reads the young people of an open programme from this alone.
+Enrolment._meta.indexes += [
+    models.Index(
+        fields=["programme", "youth"],
+        condition=Q(status__in=OPEN_ENROLMENT_STATUSES),
+        name="enrolment_open_programme_idx",
+    ),
+]

@@ -174,7 +174,8 @@ class YouthListForm(forms.Form):
         value = (self.cleaned_data.get("conseiller") or "").strip()
         if value in ("", NOBODY):
             return value
-        if not value.isdigit() or not self.counsellor_choices().filter(pk=int(value)).exists():
+        pk = caseload.parse_id(value)
+        if pk is None or not self.counsellor_choices().filter(pk=pk).exists():
             raise ValidationError("Conseiller·ère inconnu·e ou hors de vos zones.")
         return value
 
@@ -191,7 +192,11 @@ class YouthListForm(forms.Form):
         if zone_id is not None:
             people = caseload.counsellors_of_zones([zone_id])
         elif self.user.role in ALL_ZONES_ROLES:
-            people = User.objects.filter(pk=int(current)) if current.isdigit() else User.objects.none()
+            people = (
+                User.objects.filter(pk=caseload.parse_id(current))
+                if caseload.parse_id(current)
+                else User.objects.none()
+            )
         else:
             people = caseload.counsellors_of_zones(self.user.zone_ids())
         return [(str(u.pk), str(u)) for u in people]
@@ -235,7 +240,7 @@ def youth_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = form.filters()
         page, rows = caseload.paginate_rows(
-            caseload.filtered_youths(request.user, filters), request.GET.get("page")
+            caseload.filtered_youths(request.user, filters), request.GET.get("page"), cap=filters.count_cap
         )
         _audit_barrier_filter(request, filters, page.paginator.count)
     zone_id = form.cleaned_data.get("zone") if form.is_valid() else None
@@ -357,7 +362,7 @@ class TeamForm(forms.Form):
 
     def clean_conseiller(self) -> str:
         value = (self.cleaned_data.get("conseiller") or "").strip()
-        if value in ("", NOBODY) or value.isdigit():
+        if value in ("", NOBODY) or caseload.parse_id(value) is not None:
             return value
         raise ValidationError("Conseiller·ère inconnu·e.")
 
@@ -386,8 +391,8 @@ def team(request: HttpRequest) -> HttpResponse:
         if holder == NOBODY:
             files = files.filter(counsellor__isnull=True)
         else:
-            files = files.filter(counsellor_id=int(holder))
-            holder_user = User.objects.filter(pk=int(holder)).first()
+            files = files.filter(counsellor_id=caseload.parse_id(holder))
+            holder_user = User.objects.filter(pk=caseload.parse_id(holder)).first()
         page, rows = caseload.paginate_rows(files.order_by("search_key", "id"), request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -419,24 +424,26 @@ def reassign(request: HttpRequest) -> HttpResponse:
     back = reverse("youth:team")
     zone = request.POST.get("zone", "")
     holder = request.POST.get("conseiller", "")
-    query = {k: v for k, v in (("zone", zone), ("conseiller", holder)) if v.isdigit() or v == NOBODY}
+    query = {k: v for k, v in (("zone", zone), ("conseiller", holder)) if caseload.parse_id(v) or v == NOBODY}
     if query:
         back += "?" + "&".join(f"{k}={v}" for k, v in query.items())
     target = request.POST.get("vers", "")
     ids = request.POST.getlist("dossiers")
-    if not all(pk.isdigit() for pk in ids):
+    youth_ids = [caseload.parse_id(pk) for pk in ids]
+    if None in youth_ids:
         messages.error(request, "Sélection de dossiers invalide.")
         return redirect(back)
     counsellor = None
     if target != NOBODY:
         allowed = caseload.counsellors_of_zones(_team_zone_ids(request))
-        counsellor = allowed.filter(pk=int(target)).first() if target.isdigit() else None
+        target_id = caseload.parse_id(target)
+        counsellor = allowed.filter(pk=target_id).first() if target_id else None
         if counsellor is None:
             messages.error(request, "Choisissez le ou la conseiller·ère qui reprend les dossiers.")
             return redirect(back)
     try:
         changed = caseload.reassign_files(
-            by=request.user, youth_ids=[int(pk) for pk in ids], counsellor=counsellor
+            by=request.user, youth_ids=[pk for pk in youth_ids if pk is not None], counsellor=counsellor
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

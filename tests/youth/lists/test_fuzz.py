@@ -39,3 +39,16 @@ def test_lists_never_fail_on_junk(login, director, file_a, query):
         clean = dict(query)
         response = browser.get(url, {f"pf_{k}" if url == "/" else k: v for k, v in clean.items()})
         assert response.status_code in (200, 400), (url, query, response.status_code)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    ids=st.lists(st.one_of(values, st.just("1")), max_size=3),
+    target=values,
+    holder=values,
+)
+def test_reassign_never_fails_on_junk(login, zone_manager_a, file_a, ids, target, holder):
+    response = login(zone_manager_a).post(
+        "/jeunes/equipe/reaffecter/", {"dossiers": ids, "vers": target, "conseiller": holder, "zone": holder}
+    )
+    assert response.status_code == 302

@@ -24,7 +24,7 @@ from tests.youth.helpers import today
 from .conftest import grow_caseload
 
 #: Ceilings: the home page also renders the other apps' panels; the file page has a dozen sections.
-MAX_QUERIES = 35
+MAX_QUERIES = 40
 MAX_FILE_QUERIES = 45
 
 
