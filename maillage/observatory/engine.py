@@ -46,6 +46,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -465,6 +466,100 @@ def compute_accompaniment_events(months: Months, *, today: date | None = None) -
             for k in kinds:
                 written += tmp.insert("contacts", f"k_{k}", f"k_{k}_p", dimension=k)
     return written
+
+
+# --- What the refresh last read of each young person ----------------------------------------------------
+
+
+def _barrier_conditions() -> list[Q]:
+    conditions = []
+    for code, _ in VULNERABLE_DIMENSIONS:
+        domain, _, detail = code.partition(":")
+        conditions.append(Q(domain=domain, detail=detail) if detail else Q(domain=domain))
+    return conditions
+
+
+def barrier_mask_sql(youth_ids_sql: str = "", params: Sequence = ()) -> tuple[str, list]:
+    """SELECT youth_id, mask: the barrier domains of each young person as a bitmask (ORM SQL)."""
+    youth = _youth_models()
+    barriers = youth.Barrier.objects.all()
+    if youth_ids_sql:
+        barriers = barriers.filter(youth_id__in=RawSQL(youth_ids_sql, list(params)))  # noqa: S611 - our own SQL
+    mask = None
+    for bit, condition in enumerate(_barrier_conditions()):
+        term = Max(Case(When(condition, then=Value(1 << bit)), default=Value(0)))
+        mask = term if mask is None else mask + term
+    return barriers.values("youth_id").annotate(mask=mask).order_by().query.sql_with_params()
+
+
+def youth_state_sql(youth_ids_sql: str = "", params: Sequence = ()) -> tuple[str, list]:
+    """SELECT youth_id, commune_id, quartier_id, qpv_id, intake_on, flags — what the indicators read of
+    each young person (all of them, or those whose ids `youth_ids_sql` selects)."""
+    youth = _youth_models()
+    flags_sql, flags_params = barrier_mask_sql(youth_ids_sql, params)
+    where, where_params = "", []
+    if youth_ids_sql:
+        where, where_params = f" WHERE y.{q('id')} IN ({youth_ids_sql})", list(params)
+    sql = (
+        f"SELECT y.{q('id')} AS {q('youth_id')}, y.{q('commune_id')} AS {q('commune_id')}, "  # noqa: S608 - identifiers and ORM SQL, no user input
+        f"y.{q('quartier_id')} AS {q('quartier_id')}, y.{q('qpv_id')} AS {q('qpv_id')}, "
+        f"y.{q('intake_on')} AS {q('intake_on')}, COALESCE(f.{q('mask')}, 0) AS {q('flags')} "
+        f"FROM {q(youth.Youth._meta.db_table)} y LEFT JOIN ({flags_sql}) f ON f.{q('youth_id')} = y.{q('id')}"
+        f"{where}"
+    )
+    return sql, [*flags_params, *where_params]
+
+
+def changed_youths_sql(since, until) -> tuple[str, list]:
+    """Ids of the young people whose file or barriers were written in (since, until]."""
+    youth = _youth_models()
+    y, b = q(youth.Youth._meta.db_table), q(youth.Barrier._meta.db_table)
+    updated = q("updated")
+    return (
+        f"SELECT {q('id')} FROM {y} WHERE {updated} > %s AND {updated} <= %s "  # noqa: S608 - identifiers, no user input
+        f"UNION SELECT {q('youth_id')} FROM {b} WHERE {updated} > %s AND {updated} <= %s",
+        [since, until, since, until],
+    )
+
+
+def moved_youths_sql(since, until) -> tuple[str, list]:
+    """SELECT youth_id, old_intake_on of the young people whose geography, intake date or barrier domains
+    differ from what the last refresh read (or who are new to it)."""
+    from .models import YouthSnapshot
+
+    changed_sql, changed_params = changed_youths_sql(since, until)
+    current_sql, current_params = youth_state_sql(changed_sql, changed_params)
+    snapshot = q(YouthSnapshot._meta.db_table)
+
+    def differs(column: str) -> str:
+        return f"COALESCE(s.{q(column)}, -1) <> COALESCE(c.{q(column)}, -1)"
+
+    sql = (
+        f"SELECT c.{q('youth_id')} AS {q('youth_id')}, s.{q('intake_on')} AS {q('old_intake_on')} "  # noqa: S608 - identifiers and ORM SQL, no user input
+        f"FROM ({current_sql}) c LEFT JOIN {snapshot} s ON s.{q('youth_id')} = c.{q('youth_id')} "
+        f"WHERE s.{q('youth_id')} IS NULL OR s.{q('intake_on')} <> c.{q('intake_on')} OR "
+        f"s.{q('flags')} <> c.{q('flags')} OR " + " OR ".join(differs(column) for column in GEO_FIELDS)
+    )
+    return sql, current_params
+
+
+def store_youth_snapshot(*, since=None, until=None) -> int:
+    """Record what this refresh read of every young person (full refresh), or of those written in
+    (since, until]."""
+    from .models import YouthSnapshot
+
+    snapshot = q(YouthSnapshot._meta.db_table)
+    columns = ", ".join(
+        q(c) for c in ("youth_id", "commune_id", "quartier_id", "qpv_id", "intake_on", "flags")
+    )
+    if since is None:
+        _execute(f"DELETE FROM {snapshot}", [])  # noqa: S608 - identifiers, no user input
+        sql, params = youth_state_sql()
+    else:
+        changed_sql, changed_params = changed_youths_sql(since, until)
+        _execute(f"DELETE FROM {snapshot} WHERE {q('youth_id')} IN ({changed_sql})", changed_params)  # noqa: S608
+        sql, params = youth_state_sql(changed_sql, changed_params)
+    return _execute(f"INSERT INTO {snapshot} ({columns}) {sql}", params)  # noqa: S608 - identifiers and ORM SQL
 
 
 def compute_accompaniment_files(months: Months, *, today: date | None = None) -> int:

@@ -445,3 +445,24 @@ class DiagnosisReport(BaseModel):
 
     def __str__(self) -> str:
         return f"État des lieux {self.territory_name} — {self.period_label}"
+
+
+class YouthSnapshot(models.Model):
+    """What the last refresh read of each young person: geography, intake date, barrier domains (a bitmask of
+    `indicators.VULNERABLE_DIMENSIONS`). Internal to the refresh — never shown, no identity: it lets an
+    incremental refresh tell a move or a new barrier domain (every month of that young person must be
+    recomputed) from an edit of a phone number (nothing to recompute), and gives the old intake month."""
+
+    youth_id = models.BigIntegerField(primary_key=True)
+    commune_id = models.BigIntegerField()
+    quartier_id = models.BigIntegerField(null=True, blank=True)
+    qpv_id = models.BigIntegerField(null=True, blank=True)
+    intake_on = models.DateField()
+    flags = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("état d'un jeune lu par l'observatoire")
+        verbose_name_plural = _("états des jeunes lus par l'observatoire")
+
+    def __str__(self) -> str:
+        return f"jeune {self.youth_id} : commune {self.commune_id}"

@@ -11,8 +11,10 @@
   ========================== =====================================================================
   events                     their month, the next contact month of the same young person (its
                              "previous contact" changes), the intake month (first appointment)
-  young people               every month they appear in (their commune, QPV, intake may have changed)
-  barriers                   every contact month of the young person (vulnerable publics)
+  young people, barriers     when what the indicators read of the young person changed — commune,
+                             quartier, QPV, intake date, barrier domains (compared with `YouthSnapshot`,
+                             what the last refresh read) —: every month they appear in, and the old and
+                             new intake months; an edited phone number or an anonymisation: nothing
   enrolments                 start and end months (then the whole programme stock, from the flows)
   proposals                  their month
   situations                 the exit months of the young person (exits and their outcomes)
@@ -40,6 +42,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from . import engine
@@ -83,18 +86,15 @@ def current_month(today: date | None = None) -> date:
     return date(today.year, today.month, 1)
 
 
-def touched_months(since: datetime, *, today: date | None = None) -> dict[str, set[date]]:
-    """The months each step must recompute for the rows changed after `since` (see the module docstring)."""
+def touched_months(since: datetime, until: datetime, *, today: date | None = None) -> dict[str, set[date]]:
+    """The months each step must recompute for the rows written in (since, until] (module docstring)."""
     from maillage.youth.enums import EventKind
-    from maillage.youth.models import Barrier, Enrolment, Event, Proposal, Situation, Youth
+    from maillage.youth.models import Enrolment, Event, Proposal, Situation, Youth
 
     today = today or timezone.localdate()
     touched: dict[str, set[date]] = {key: set() for key, _, _ in STEPS}
-
-    events = Event.objects.filter(updated__gt=since)
-    youths = Youth.objects.filter(updated__gt=since)
-    barriers = Barrier.objects.filter(updated__gt=since)
-    moved_youths = youths.values("pk")
+    window = {"updated__gt": since, "updated__lte": until}
+    events = Event.objects.filter(**window)
 
     # Events: their months; the next contact month of the young person; the intake month (first appointment).
     touched["events"] |= _month_set(events, "starts_at")
@@ -116,23 +116,26 @@ def touched_months(since: datetime, *, today: date | None = None) -> dict[str, s
     touched["files"] |= _month_set(
         Youth.objects.filter(pk__in=events.filter(kind=EventKind.APPOINTMENT).values("youth_id")), "intake_on"
     )
-    # Young people: every month they appear in.
-    touched["events"] |= _month_set(
-        Event.objects.filter(Q(youth_id__in=moved_youths) | Q(youth_id__in=barriers.values("youth_id"))),
-        "starts_at",
-    )
-    touched["files"] |= _month_set(youths, "intake_on")
-    enrolments = Enrolment.objects.filter(updated__gt=since) | Enrolment.objects.filter(
-        youth_id__in=moved_youths
-    )
+    # Young people whose geography, intake date or barrier domains changed (not a phone number…): every
+    # month they appear in, and their old and new intake months.
+    moved_sql, moved_params = engine.moved_youths_sql(since, until)
+    moved = RawSQL(f"SELECT {engine.q('youth_id')} FROM ({moved_sql}) m", moved_params)  # noqa: S608, S611
+    touched["events"] |= _month_set(Event.objects.filter(youth_id__in=moved), "starts_at")
+    touched["files"] |= _month_set(Youth.objects.filter(pk__in=moved), "intake_on")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT {engine.q('old_intake_on')} FROM ({moved_sql}) m "  # noqa: S608
+            f"WHERE {engine.q('old_intake_on')} IS NOT NULL",
+            moved_params,
+        )
+        touched["files"] |= {current_month(_as_date(day)) for (day,) in cursor.fetchall()}
+    enrolments = Enrolment.objects.filter(Q(**window) | Q(youth_id__in=moved))
     touched["programmes"] |= _month_set(enrolments, "start_on")
     touched["programmes"] |= _month_set(enrolments.filter(ended_on__isnull=False), "ended_on")
-    proposals = Proposal.objects.filter(updated__gt=since) | Proposal.objects.filter(
-        youth_id__in=moved_youths
-    )
+    proposals = Proposal.objects.filter(Q(**window) | Q(youth_id__in=moved))
     touched["proposals"] |= _month_set(proposals, "proposed_on")
-    exit_people = Q(youth_id__in=Situation.objects.filter(updated__gt=since).values("youth_id")) | Q(
-        youth_id__in=moved_youths
+    exit_people = Q(youth_id__in=Situation.objects.filter(**window).values("youth_id")) | Q(
+        youth_id__in=moved
     )
     touched["exits"] |= _month_set(engine.exit_situations().filter(exit_people), "started_on")
     # Optional sources: the month of each changed row.
@@ -148,7 +151,7 @@ def touched_months(since: datetime, *, today: date | None = None) -> dict[str, s
         model = source.model()
         changed = model._default_manager.all()
         if "updated" in {f.name for f in model._meta.get_fields()}:
-            changed = changed.filter(updated__gt=since)
+            changed = changed.filter(**window)
         touched[key] |= _month_set(changed, fields[role])
     return touched
 
@@ -245,7 +248,7 @@ def plan(run: RefreshRun, *, today: date) -> tuple[dict[str, list[date] | None],
     if run.mode == RefreshMode.FULL or previous is None or previous.watermark is None:
         return {key: None for key, _, _ in STEPS}, None
     since = previous.watermark - WATERMARK_LAG
-    touched = touched_months(since, today=today)
+    touched = touched_months(since, run.watermark, today=today)
     touched["exits"] |= horizon_months(timezone.localtime(previous.watermark).date(), today)
     if run.mode == RefreshMode.MONTHS and run.months_requested:
         forced = recent_months(run.months_requested, today)
@@ -285,6 +288,9 @@ def execute(run: RefreshRun, *, today: date | None = None) -> RefreshRun:
         started = time.perf_counter()
         with _step_transaction():
             written += engine.compute_programme_stock(current_month(today))
+            # Last: what was read of each young person, for the next incremental refresh (only now, so that a
+            # failed run leaves the previous state and the next run recomputes the same months).
+            engine.store_youth_snapshot(since=since, until=run.watermark)
         seconds["stock"] = round(time.perf_counter() - started, 2)
         _progress(
             run,

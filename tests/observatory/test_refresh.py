@@ -120,6 +120,26 @@ def test_a_young_person_who_moves_is_recounted_in_every_month(refreshed, commune
     ).exists()
 
 
+def test_editing_a_phone_number_recomputes_nothing(refreshed):
+    youth.Youth.objects.filter(pk=refreshed.y1.pk).update(phone="+33600000000", updated=timezone.now())
+    run = refresh.refresh(today=TODAY)
+    assert run.months["events"] == [] and run.months["files"] == [] and run.months["exits"] == []
+
+
+def test_a_new_barrier_domain_recounts_the_young_person(refreshed):
+    BarrierFactory(youth=refreshed.y1, domain="language", detail="refugee", noted_on=date(2025, 1, 2))
+    run = refresh.refresh(today=TODAY)
+    assert run.months["events"] == ["2025-01", "2025-03"]  # Y1's contact months
+    assert IndicatorValue.objects.filter(indicator="vulnerable", dimension="language:refugee").count() == 2
+
+
+def test_a_changed_intake_date_recomputes_the_old_and_the_new_month(refreshed):
+    youth.Youth.objects.filter(pk=refreshed.y4.pk).update(intake_on=date(2025, 4, 3), updated=timezone.now())
+    run = refresh.refresh(today=TODAY)
+    assert run.months["files"] == ["2025-02", "2025-04"]
+    assert not IndicatorValue.objects.filter(indicator="new_files", month=date(2025, 2, 1)).exists()
+
+
 def test_recent_months_are_recomputed_on_request(refreshed):
     run = refresh.refresh(mode=RefreshMode.MONTHS, months=2, today=TODAY)
     assert run.status == RefreshStatus.SUCCEEDED
