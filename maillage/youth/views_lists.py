@@ -199,7 +199,8 @@ class YouthListForm(forms.Form):
             )
         else:
             people = caseload.counsellors_of_zones(self.user.zone_ids())
-        return [(str(u.pk), str(u)) for u in people]
+        rows = people.values_list("pk", "first_name", "last_name", "email")
+        return [(str(pk), f"{first} {last}".strip() or email) for pk, first, last, email in rows]
 
     def filters(self) -> caseload.ListFilters:
         data = self.cleaned_data
