@@ -40,7 +40,7 @@ from django.utils import timezone  # noqa: E402
 from bench.observatory_data import generate  # noqa: E402
 from maillage.observatory import diagnosis, refresh  # noqa: E402
 from maillage.observatory.enums import RefreshMode, RefreshStatus  # noqa: E402
-from maillage.observatory.models import IndicatorValue  # noqa: E402
+from maillage.observatory.models import IndicatorValue, RefreshRun  # noqa: E402
 
 #: The index the refresh reads the events through (proposed for maillage/youth/models.py, Event.Meta).
 EVENT_INDEX = (
@@ -209,6 +209,8 @@ def main() -> None:
     if connection.vendor != "postgresql" or "bench" not in connection.settings_dict["NAME"]:
         raise SystemExit("PostgreSQL, dans une base dont le nom contient « bench ».")
 
+    # A run left unfinished by an interrupted benchmark would block the next one (bench database only).
+    RefreshRun.objects.unfinished().update(status=RefreshStatus.FAILED, error="Interrompue (banc d'essai).")
     generation = {}
     if args.generate:
         generation = generate(youths=args.youths, events=args.events, log=log)

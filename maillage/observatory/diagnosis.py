@@ -13,6 +13,7 @@ EPCI's report for the last complete quarter.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,7 +31,7 @@ from .enums import TerritoryKind
 from .formatting import add_months, fr_month, fr_number
 from .indicators import HEADLINE_VULNERABLE, VULNERABLE_DIMENSIONS
 from .models import DiagnosisReport
-from .publication import Figure, Publisher, cell, display, total
+from .publication import Figure, Publisher, display, total
 from .selectors import CommuneInfo, KeyFigure, Selection, TerritoryIndex
 from .suppression import Published, publish_change
 
@@ -369,6 +370,22 @@ def _sentences(territory, quarter, published, coverage, zone_rate, figures_now, 
         sentences.append(
             "Parmi les jeunes accompagnés, situations de vulnérabilité : " + " ; ".join(headline) + "."
         )
+    # The most frequent barrier domains, among the published ones only (ranking hidden values would hint
+    # at their size).
+    domains = []
+    for code, label in VULNERABLE_DIMENSIONS:
+        if ":" in code:
+            continue
+        value = publisher.count(dashboard._sum(figures_now, ids, "vulnerable", code))
+        if not value.suppressed and value.value:
+            domains.append((value.value, label.lower()))
+    if domains:
+        top = sorted(domains, key=lambda item: (-item[0], item[1]))[:3]
+        sentences.append(
+            "Les freins les plus fréquents parmi les jeunes accompagnés : "
+            + ", ".join(f"{label} ({fr_number(value)} jeunes)" for value, label in top)
+            + "."
+        )
     sentences.append(
         f"Les nombres inférieurs à {publisher.threshold} ne sont pas publiés (« < {publisher.threshold} "
         "») : ils "
@@ -420,6 +437,9 @@ def render_html(diagnosis: Diagnosis, *, for_pdf: bool = False) -> str:
 
 def render_pdf(diagnosis: Diagnosis) -> bytes:
     from weasyprint import CSS, HTML
+
+    # WeasyPrint logs each step of each PDF at INFO: keep its warnings only.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
     stylesheet = finders.find("observatory/diagnosis-print.css")
     html = render_html(diagnosis, for_pdf=True)
@@ -496,7 +516,6 @@ __all__ = [
     "archive_diagnosis",
     "archive_quarter",
     "build_diagnosis",
-    "cell",
     "last_complete_quarter",
     "parse_period",
     "render_pdf",

@@ -55,6 +55,8 @@ from .sources import SOURCES
 logger = logging.getLogger(__name__)
 
 WATERMARK_LAG = timedelta(minutes=5)
+#: A step with more months to recompute than this is recomputed whole (cheaper than many month filters).
+WHOLE_STEP_ABOVE = 12
 #: A run still "running" after this long is considered dead (worker killed): a new one may start.
 STALE_AFTER = timedelta(hours=2)
 #: Memory for the large sorts and hash tables of a refresh (PostgreSQL, this transaction only).
@@ -100,7 +102,7 @@ def touched_months(since: datetime, until: datetime, *, today: date | None = Non
     touched["events"] |= _month_set(events, "starts_at")
     next_contact = (
         Event.objects.contacts()
-        .filter(youth=OuterRef("youth"))
+        .filter(youth=OuterRef("youth"), starts_at__gt=OuterRef("starts_at"))  # an index range, in order
         .annotate(o_next=engine.month_of("starts_at"))
         .filter(o_next__gt=OuterRef("o_month"))
         .order_by("starts_at")
@@ -255,7 +257,11 @@ def plan(run: RefreshRun, *, today: date) -> tuple[dict[str, list[date] | None],
         for key in touched:
             touched[key] |= forced
     limit = current_month(today)
-    return {key: sorted(m for m in months if m <= limit) for key, months in touched.items()}, since
+    months_by_step: dict[str, list[date] | None] = {}
+    for key, months in touched.items():
+        kept = sorted(m for m in months if m <= limit)
+        months_by_step[key] = None if len(kept) > WHOLE_STEP_ABOVE else kept
+    return months_by_step, since
 
 
 def execute(run: RefreshRun, *, today: date | None = None) -> RefreshRun:

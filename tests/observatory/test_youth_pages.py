@@ -77,6 +77,7 @@ def test_zone_staff_see_their_zone_and_no_refresh_button(request, login, persona
     assert lines[1].startswith("Montfort-sur-Meu;")
     assert not any(line.startswith("Liffré") for line in lines)
     assert client.get(diagnosis_url("zone", commune_b.zone_id)).status_code == 404
+    assert client.get(diagnosis_url("zone", small_area.y1.commune.zone_id)).status_code == 200
 
 
 def test_partners_young_people_and_anonymous_visitors(
@@ -337,3 +338,24 @@ def test_montfort_official_and_liffre_cormier(login, montfort_official, imported
     pdf = client.get(diagnosis_url("epci", montfort.pk, "pdf/"), {"periode": "2025-T2"})
     assert pdf.content.startswith(b"%PDF")
     assert timezone.now()
+
+
+def test_the_diagnosis_tables_export_as_csv_with_secrecy(login, elected_official, small_area, epci_a):
+    client = login(elected_official)
+    response = client.get(
+        diagnosis_url("epci", epci_a.pk), {"periode": "2025-T1", "export": "couverture-communes"}
+    )
+    assert response.status_code == 200
+    lines = csv_lines(response)
+    assert lines[0].startswith("Commune;Zone;15-24 ans")
+    montfort = next(line for line in lines if line.startswith("Montfort-sur-Meu;"))
+    # 2 young people: the count, its rate, its gaps and its shortfall are all hidden.
+    assert montfort.split(";")[3:5] == ["< 11", "< 11"]
+    assert montfort.split(";")[6:] == ["< 11", "< 11", "< 11"]
+    assert client.get(diagnosis_url("epci", epci_a.pk), {"export": "inconnu"}).status_code == 404
+
+
+def test_the_coverage_ranking_leaves_hidden_communes_out(login, elected_official, small_area):
+    content = text(login(elected_official).get(URL, PERIOD))
+    assert "Taux de couverture par commune" in content
+    assert "Montfort-sur-Meu : " not in content.split("Où aller vers en priorité")[-1][:400]
