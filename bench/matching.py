@@ -221,6 +221,7 @@ def prepare_offers(size: int, seed: int, out) -> None:
 def prepare_profiles(size: int, seed: int, out) -> None:
     from django.db import transaction
 
+    from maillage.employers import services
     from maillage.employers.models import Appellation, JobProfile, SoughtOccupation
     from maillage.youth.enums import YouthStatus
     from maillage.youth.generator import generated_youths
@@ -258,9 +259,7 @@ def prepare_profiles(size: int, seed: int, out) -> None:
                     public_transport_only=not licence and rng.random() < 0.5,
                     max_distance_km=None if rng.random() < 0.6 else rng.choice((5, 10, 20, 30, 40)),
                     contracts=sorted(rng.sample(contracts, rng.choice((0, 1, 1, 2)))),
-                    fiche_codes=" ".join(fiches),
-                    domain_codes=" ".join(dict.fromkeys(domain_of[f] for f in fiches)),
-                    skill_codes=" ".join(str(s) for s in sorted(own)),
+                    **services.profile_keys([(f, domain_of[f]) for f in fiches], own),
                 )
                 plans.append((profile, fiches, own))
             JobProfile.objects.bulk_create([p for p, _, _ in plans])
@@ -286,6 +285,7 @@ def prepare_profiles(size: int, seed: int, out) -> None:
                 ]
             )
             say(out, f"  {n(batch_start + len(plans))} / {n(len(youth_ids))}")
+        services.sync_job_profiles()  # the copy of the files' zone, commune, status and level
     say(out, f"  en {time.perf_counter() - start:.0f} s")
 
 

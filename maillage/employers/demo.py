@@ -393,9 +393,11 @@ def _offers(rng, companies, appellations, size, officer, today, counts) -> list[
     created = Offer.objects.bulk_create(rows)
     for offer in created:
         skills = core.get(offer.fiche_id, [])
-        for skill_id in rng.sample(skills[:12], min(len(skills[:12]), rng.randint(2, 4))):
-            skill_rows.append(Offer.skills.through(offer_id=offer.pk, skill_id=skill_id))
+        chosen = rng.sample(skills[:12], min(len(skills[:12]), rng.randint(2, 4)))
+        skill_rows += [Offer.skills.through(offer_id=offer.pk, skill_id=skill_id) for skill_id in chosen]
+        offer.skill_codes = " ".join(str(code) for code in sorted(chosen))
     Offer.skills.through.objects.bulk_create(skill_rows)
+    Offer.objects.bulk_update(created, ["skill_codes"], batch_size=1000)
     RecruitmentNeed.objects.bulk_create(needs)
     counts.offers, counts.needs = len(created), len(needs)
     return created
@@ -467,9 +469,9 @@ def _profiles(rng, youths, offers, appellations, share, today, counts) -> None:
             shown = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
             experiences.append((experience, shown))
             all_skills |= set(shown)
-        profile.fiche_codes = " ".join(dict.fromkeys(a.fiche_id for a in picked))
-        profile.domain_codes = " ".join(dict.fromkeys(domains[a.pk] for a in picked))
-        profile.skill_codes = " ".join(str(s) for s in sorted(all_skills))
+        keys = services.profile_keys([(a.fiche_id, domains[a.pk]) for a in picked], all_skills)
+        for name, value in keys.items():
+            setattr(profile, name, value)
     SoughtOccupation.objects.bulk_create(occupations)
     JobProfile.skills.through.objects.bulk_create(skills)
     Experience.objects.bulk_create([e for e, _ in experiences])
@@ -478,6 +480,7 @@ def _profiles(rng, youths, offers, appellations, share, today, counts) -> None:
     ]
     Experience.skills.through.objects.bulk_create(experience_skills)
     JobProfile.objects.bulk_update(profiles, ["fiche_codes", "domain_codes", "skill_codes"], batch_size=1000)
+    services.sync_job_profiles()  # the copy of the files' zone, commune, status and level
     counts.profiles, counts.experiences = len(profiles), len(experiences)
 
 

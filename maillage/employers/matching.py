@@ -25,9 +25,9 @@ reach, one more skill, an earlier availability, a wished contract never lower th
 beats a mobility, which beats a domain, which beats nothing.
 
 `score()` is the fast path used to rank thousands of preselected candidates; `evaluate()` gives the same score
-with the explanation, for the few rows shown. Both use the same criterion functions. `top_by_tier()` ranks
-tier by tier (exact occupation, mobility, domain) and skips a tier that cannot reach the current top: the
-result is exactly `top()`'s, without scoring rows that cannot make it.
+with the explanation, for the few rows shown. Both use the same criterion functions. `top_by_bound()` reads
+rows by decreasing upper bound (`upper_bound()`: occupation tier and distance known, the rest full) and stops
+when no remaining row can reach the current top: the result is exactly `top()`'s, without scoring most rows.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import heapq
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
@@ -198,17 +198,17 @@ def tier_of(
     offer_fiche: str,
     offer_domain: str,
     linked: AbstractSet[str],
-    fiches: Iterable[str],
-    domains: Iterable[str],
+    fiches: Collection[str],
+    domains: Collection[str] | str,
 ) -> str:
     """ "exact", "mobility", "domain" or "none": the best link between the sought fiches and the offer's.
 
-    On plain values, so that a ranking can sort thousands of rows into tiers before building their facts.
+    On plain values, so that a ranking can sort thousands of rows before building their facts (`domains` may
+    be the space-separated codes: every domain code has three characters).
     """
-    fiches = list(fiches)
     if offer_fiche in fiches:
         return "exact"
-    if any(fiche in linked for fiche in fiches):
+    if not linked.isdisjoint(fiches):
         return "mobility"
     if offer_domain in domains:
         return "domain"
@@ -254,12 +254,22 @@ def _haversine(latitude_a: float, longitude_a: float, latitude_b: float, longitu
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def reach_km(candidate: CandidateFacts) -> int:
-    if candidate.max_distance_km is not None:
-        return candidate.max_distance_km
-    if candidate.driving_licence and candidate.has_vehicle and not candidate.public_transport_only:
+def reach_of(max_distance_km: int | None, licence: bool, vehicle: bool, public_transport_only: bool) -> int:
+    """How far the young person can go: their maximum distance, else a default by their means."""
+    if max_distance_km is not None:
+        return max_distance_km
+    if licence and vehicle and not public_transport_only:
         return REACH_WITH_VEHICLE_KM
     return REACH_WITHOUT_VEHICLE_KM
+
+
+def reach_km(candidate: CandidateFacts) -> int:
+    return reach_of(
+        candidate.max_distance_km,
+        candidate.driving_licence,
+        candidate.has_vehicle,
+        candidate.public_transport_only,
+    )
 
 
 def distance_ratio(km: float | None, reach: float) -> float:
@@ -274,25 +284,32 @@ def distance_ratio(km: float | None, reach: float) -> float:
     return 0.0
 
 
-def contract_fit(offer: OfferFacts, candidate: CandidateFacts) -> str:
+def contract_fit_of(offered: str, wishes: AbstractSet[str]) -> str:
     """ "any", "wished", "close" or "other"."""
-    if not candidate.contracts:
+    if not wishes:
         return "any"
-    if offer.contract in candidate.contracts:
+    if offered in wishes:
         return "wished"
     for family in CONTRACT_FAMILIES:
-        if offer.contract in family and candidate.contracts & family:
+        if offered in family and not family.isdisjoint(wishes):
             return "close"
     return "other"
+
+
+def contract_fit(offer: OfferFacts, candidate: CandidateFacts) -> str:
+    return contract_fit_of(offer.contract, candidate.contracts)
 
 
 CONTRACT_RATIOS = {"any": 1.0, "wished": 1.0, "close": 0.5, "other": 0.0}
 
 
+def days_late_of(start_date: date | None, available_from: date | None, today: date) -> int:
+    start = max(start_date or today, today)
+    return ((available_from or today) - start).days
+
+
 def days_late(offer: OfferFacts, candidate: CandidateFacts, today: date) -> int:
-    start = max(offer.start_date or today, today)
-    available = candidate.available_from or today
-    return (available - start).days
+    return days_late_of(offer.start_date, candidate.available_from, today)
 
 
 def availability_ratio(late: int) -> float:
@@ -301,37 +318,72 @@ def availability_ratio(late: int) -> float:
     return max(0.0, 1.0 - late / LATE_DAYS_LIMIT)
 
 
-def requirement_parts(offer: OfferFacts, candidate: CandidateFacts) -> tuple[float, float]:
-    licence = 0.0 if offer.licence_required and not candidate.driving_licence else 1.0
-    if not offer.qualification_level or offer.qualification_level not in LEVEL_RANK:
-        level = 1.0
-    elif candidate.education_level not in LEVEL_RANK:
-        level = 0.5
+def requirement_parts_of(
+    licence_required: bool, level_required: str, has_licence: bool, level: str
+) -> tuple[float, float]:
+    """(driving licence, qualification level) parts of the requirements criterion."""
+    licence_part = 0.0 if licence_required and not has_licence else 1.0
+    if not level_required or level_required not in LEVEL_RANK:
+        level_part = 1.0
+    elif level not in LEVEL_RANK:
+        level_part = 0.5
     else:
-        level = 1.0 if LEVEL_RANK[candidate.education_level] >= LEVEL_RANK[offer.qualification_level] else 0.0
-    return licence, level
+        level_part = 1.0 if LEVEL_RANK[level] >= LEVEL_RANK[level_required] else 0.0
+    return licence_part, level_part
 
 
-_W = tuple(WEIGHTS.values())
+def requirement_parts(offer: OfferFacts, candidate: CandidateFacts) -> tuple[float, float]:
+    return requirement_parts_of(
+        offer.licence_required,
+        offer.qualification_level,
+        candidate.driving_licence,
+        candidate.education_level,
+    )
 
 
-def _total(ratios: Iterable[float]) -> int:
-    """The rounded weighted sum of the six ratios, in the order of WEIGHTS (one place: same rounding)."""
-    return round(sum(weight * ratio for weight, ratio in zip(_W, ratios, strict=True)))
+W_OCCUPATION, W_SKILLS, W_DISTANCE, W_CONTRACT, W_AVAILABILITY, W_REQUIREMENTS = WEIGHTS.values()
+
+
+def _sum(
+    occupation: float,
+    skills: float,
+    distance: float,
+    contract: float,
+    availability: float,
+    requirements: float,
+) -> float:
+    return (
+        W_OCCUPATION * occupation
+        + W_SKILLS * skills
+        + W_DISTANCE * distance
+        + W_CONTRACT * contract
+        + W_AVAILABILITY * availability
+        + W_REQUIREMENTS * requirements
+    )
+
+
+def _total(
+    occupation: float,
+    skills: float,
+    distance: float,
+    contract: float,
+    availability: float,
+    requirements: float,
+) -> int:
+    """The rounded weighted sum of the six ratios (one place, so that score() and evaluate() round alike)."""
+    return round(_sum(occupation, skills, distance, contract, availability, requirements))
 
 
 def score(offer: OfferFacts, candidate: CandidateFacts, *, today: date) -> int:
     """The score alone (the fast path: same criteria as evaluate())."""
     licence, level = requirement_parts(offer, candidate)
     return _total(
-        (
-            OCCUPATION_RATIOS[occupation_tier(offer, candidate)],
-            skills_ratio(offer, candidate),
-            distance_ratio(haversine_km(candidate.place, offer.place), reach_km(candidate)),
-            CONTRACT_RATIOS[contract_fit(offer, candidate)],
-            availability_ratio(days_late(offer, candidate, today)),
-            (licence + level) / 2,
-        )
+        OCCUPATION_RATIOS[occupation_tier(offer, candidate)],
+        skills_ratio(offer, candidate),
+        distance_ratio(haversine_km(candidate.place, offer.place), reach_km(candidate)),
+        CONTRACT_RATIOS[contract_fit(offer, candidate)],
+        availability_ratio(days_late(offer, candidate, today)),
+        (licence + level) / 2,
     )
 
 
@@ -473,7 +525,7 @@ def evaluate(
         ("requirements", (licence + level) / 2, _requirements_text(offer, candidate, labels)),
     ]
     criteria = tuple(Criterion(key, LABELS[key], WEIGHTS[key], ratio, text) for key, ratio, text in values)
-    return Match(key=candidate.key, score=_total(c.ratio for c in criteria), criteria=criteria)
+    return Match(key=candidate.key, score=_total(*(c.ratio for c in criteria)), criteria=criteria)
 
 
 # --- Ranking ----------------------------------------------------------------------------------------------
@@ -486,7 +538,12 @@ TIER_ORDER = ("exact", "mobility", "domain", "none")
 
 def max_score(tier: str) -> float:
     """The best score a match of this occupation tier can reach (every other criterion full)."""
-    return sum(WEIGHTS.values()) - WEIGHTS["occupation"] * (1 - OCCUPATION_RATIOS[tier])
+    return _MAX_SCORE[tier]
+
+
+_MAX_SCORE = {
+    tier: sum(WEIGHTS.values()) - W_OCCUPATION * (1 - ratio) for tier, ratio in OCCUPATION_RATIOS.items()
+}
 
 
 def top(
@@ -498,25 +555,31 @@ def top(
     return [(item, value) for value, _, item in best]
 
 
-def top_by_tier(
-    tiers: Mapping[str, Iterable[T]], scorer: Callable[[T], tuple[int, int]], limit: int
+def upper_bound(
+    tier: str, distance: float, contract: float = 1.0, availability: float = 1.0, requirements: float = 1.0
+) -> float:
+    """The best score a match can reach knowing its criteria but the skills (and possibly fewer: a criterion
+    left out counts as full): what `top_by_bound` sorts and prunes by. Skills are the costly one to read."""
+    return _sum(OCCUPATION_RATIOS[tier], 1.0, distance, contract, availability, requirements)
+
+
+def top_by_bound(
+    bounded: Iterable[tuple[float, T]], scorer: Callable[[T], tuple[int, int]], limit: int
 ) -> list[tuple[T, int]]:
-    """The same result as `top()` over every tier, but a tier is not scored at all once the `limit`-th best
-    score found so far is above the best its occupation allows (`max_score`): with thousands of
-    preselected rows, the crowded "same domain" tier is usually skipped. `scorer` returns (score, key)."""
+    """The `limit` best items by score (ties: ascending key), exactly as `top()` would rank them, but reading
+    the items by decreasing upper bound and stopping as soon as a bound cannot reach the `limit`-th score
+    found: most of thousands of preselected rows are never scored. `bounded` holds (upper bound, item) with
+    score(item) <= round(upper bound); `scorer` returns (score, key)."""
     heap: list[tuple[int, int, int, T]] = []
-    counter = 0
-    for tier in TIER_ORDER:
-        if len(heap) >= limit and heap[0][0] > max_score(tier):
+    for counter, (bound, item) in enumerate(sorted(bounded, key=lambda pair: pair[0], reverse=True)):
+        if len(heap) >= limit and round(bound) < heap[0][0]:
             break
-        for item in tiers.get(tier, ()):
-            value, key = scorer(item)
-            entry = (value, -key, counter, item)
-            counter += 1
-            if len(heap) < limit:
-                heapq.heappush(heap, entry)
-            elif entry[:2] > heap[0][:2]:
-                heapq.heapreplace(heap, entry)
+        value, key = scorer(item)
+        entry = (value, -key, counter, item)
+        if len(heap) < limit:
+            heapq.heappush(heap, entry)
+        elif entry[:2] > heap[0][:2]:
+            heapq.heapreplace(heap, entry)
     return [(item, value) for value, _, _, item in sorted(heap, key=lambda e: (e[0], e[1]), reverse=True)]
 
 

@@ -1,52 +1,54 @@
 """Ranking with the database: preselect in SQL, score in Python with the pure `matching` module.
 
-- **Candidates for an offer** (`/offres/<id>/candidats/`): the job profiles of young people who look for a
-  job, whose file is active and in the user's zones (`access.scope_filter`), and who seek the offer's ROME
-  fiche, a fiche linked to it by a ROME mobility (either way) or a fiche of the same professional domain —
-  one indexed query on `SoughtOccupation` (fiche, domain) joined to the profile and the file, which returns
-  the derived match keys only (`JobProfile.fiche_codes`, `domain_codes`, `skill_codes`). Every preselected
-  profile is sorted into its occupation tier (exact, mobility, domain) and scored (`matching.score`) tier by
-  tier, skipping a tier that cannot reach the current top (`matching.top_by_tier`); only the `limit` best
-  are explained and loaded for display.
+- **Candidates for an offer** (`/offres/<id>/candidats/`): the job profiles that look for a job, whose file is
+  active and in the user's zones (`access.scope_filter`), and that seek the offer's ROME fiche, a fiche linked
+  to it by a ROME mobility (either way) or a fiche of the same professional domain. One query on one table:
+  the preselection goes through `SoughtOccupation` (fiche and domain stored, indexed) and reads the profile's
+  derived match keys and its copy of the file's zone, commune, status and level (`JobProfile.zone` …), raw
+  from the cursor (thousands of rows: no per-row conversion).
+- Each row gets an upper bound from every criterion but the skills (`matching.upper_bound`, cached by the
+  values each depends on), and rows are scored in decreasing bound until no remaining one can reach the
+  current top (`matching.top_by_bound`: the exact top, without reading most rows' skills). Only the `limit`
+  best are explained and loaded for display — and
+  checked against the file itself: a file archived or transferred since the profile's copy was made
+  (nightly `sync_job_profiles`) is left out, a moved one is rescored with its real commune.
 - **Offers for a young person** (the youth file): the open offers of the sought fiches, their mobilities and
-  domains, scored the same way (the score is symmetric: `matching.score(offer, candidate)`).
+  domains, scored the same way (the score is symmetric: `matching.score(offer, candidate)`), the offers'
+  expected skills read from their derived `skill_codes`.
 
-Both run a fixed number of queries whatever the number of rows (tests/employers/test_ranking.py), and stay
-under 300 ms at 100,000 young people / 50,000 offers (bench/matching.py, docs/performance.md).
+Both run a fixed number of queries whatever the number of rows (tests/employers/test_profiles_and_ranking.py)
+and stay under 300 ms at 100,000 young people / 50,000 offers (bench/matching.py, docs/performance.md).
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+
+from maillage.territory.models import Commune
 
 from . import access, matching
 from .enums import ContractType, QualificationLevel
-from .models import (
-    Application,
-    Experience,
-    Fiche,
-    JobProfile,
-    Mobility,
-    Offer,
-    Skill,
-    SoughtOccupation,
-)
+from .models import Application, Experience, Fiche, JobProfile, Mobility, Offer, Skill, SoughtOccupation
 
 #: Candidates shown for an offer, offers shown on a file.
 CANDIDATES_SHOWN = 50
 OFFERS_SHOWN = 10
+#: Extra candidates ranked, to replace those the check against the file leaves out.
+SLACK = 10
 
 
 def _labels(
     *,
     fiches: dict[str, tuple[str, str]] | None = None,
-    fiche_codes: set[str] = frozenset(),
+    fiche_codes: set[str] | frozenset[str] = frozenset(),
     skill_codes=(),
     domains: dict[str, str] | None = None,
 ) -> matching.Labels:
@@ -85,90 +87,69 @@ def linked_fiches(codes: set[str]) -> dict[str, set[str]]:
     return links
 
 
-def _place(name: str | None, latitude: float | None, longitude: float | None) -> matching.Place:
-    return matching.Place(name or "commune inconnue", latitude, longitude)
+def commune_places() -> dict[int, matching.Place]:
+    """Every commune's centroid (one query; a territory has a few hundred communes)."""
+    return {
+        pk: matching.Place(name, latitude, longitude)
+        for pk, name, latitude, longitude in Commune.objects.values_list(
+            "pk", "name", "latitude", "longitude"
+        )
+    }
 
 
-def offer_facts(
-    offer: Offer, *, linked: set[str] | None = None, skills: set[int] | None = None
-) -> matching.OfferFacts:
-    """Facts of one loaded offer (fiche and commune loaded)."""
-    commune = offer.commune
-    return matching.OfferFacts(
-        key=offer.pk,
-        fiche=offer.fiche_id,
-        domain=offer.fiche.domain_id,
-        place=_place(commune.name, commune.latitude, commune.longitude),
-        contract=offer.contract,
-        start_date=offer.start_date,
-        skills=frozenset(skills if skills is not None else offer.skills.values_list("pk", flat=True)),
-        licence_required=offer.driving_licence_required,
-        qualification_level=offer.qualification_level,
-        linked_fiches=frozenset(linked or ()),
-    )
+def _place(commune: Commune | None) -> matching.Place:
+    if commune is None:
+        return matching.Place("commune inconnue")
+    return matching.Place(commune.name, commune.latitude, commune.longitude)
+
+
+def raw_rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of a values_list() queryset straight from the cursor: no per-row conversion by the ORM (dates
+    may come as ISO strings and JSON as text on SQLite; the readers below accept both)."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _contracts(value: Any) -> frozenset[str]:
+    """A JSON list of contract codes, as the ORM gives it or as text from the cursor ('["cdd", "cdi"]')."""
+    if isinstance(value, str):
+        if value.startswith("[") and "\\" not in value:  # plain codes: no need for the JSON parser
+            return frozenset(part.strip().strip('"') for part in value[1:-1].split(",") if part.strip())
+        value = json.loads(value)
+    return frozenset(value or ())
 
 
 def _split_ints(text: str) -> frozenset[int]:
     return frozenset(map(int, text.split())) if text else frozenset()
 
 
-CANDIDATE_COLUMNS = (
-    "youth_id",
-    "fiche_codes",
-    "domain_codes",
-    "skill_codes",
-    "driving_licence",
-    "has_vehicle",
-    "max_distance_km",
-    "public_transport_only",
-    "contracts",
-    "available_from",
-    "youth__education_level",
-    "youth__commune__name",
-    "youth__commune__latitude",
-    "youth__commune__longitude",
-)
-
-
-def _candidate(row: tuple, places: dict[str, matching.Place]) -> matching.CandidateFacts:
-    """Facts of one preselected row (CANDIDATE_COLUMNS); one Place per commune."""
-    (
-        youth_id,
-        fiches,
-        domains,
-        skills,
-        licence,
-        vehicle,
-        distance,
-        transport,
-        contracts,
-        available,
-        level,
-    ) = row[:11]
-    place = places.get(row[11])
-    if place is None:
-        place = places[row[11]] = matching.Place(row[11], row[12], row[13])
-    return matching.CandidateFacts(
-        key=youth_id,
-        place=place,
-        fiches=frozenset(fiches.split()),
-        domains=frozenset(domains.split()),
-        skills=_split_ints(skills),
-        driving_licence=licence,
-        has_vehicle=vehicle,
-        max_distance_km=distance,
-        public_transport_only=transport,
-        contracts=frozenset(contracts or ()),
-        available_from=available,
-        education_level=level or "",
+def offer_facts(offer: Offer, *, linked: set[str] | None = None) -> matching.OfferFacts:
+    """Facts of one loaded offer (fiche and commune loaded)."""
+    return matching.OfferFacts(
+        key=offer.pk,
+        fiche=offer.fiche_id,
+        domain=offer.fiche.domain_id,
+        place=_place(offer.commune),
+        contract=offer.contract,
+        start_date=offer.start_date,
+        skills=_split_ints(offer.skill_codes),
+        licence_required=offer.driving_licence_required,
+        qualification_level=offer.qualification_level,
+        linked_fiches=frozenset(linked or ()),
     )
 
 
 def candidate_facts(profile: JobProfile, youth: Any) -> matching.CandidateFacts:
-    commune = youth.commune
+    """Facts of a profile, with the file's own commune and level (`youth` with its commune loaded)."""
     return matching.CandidateFacts(
         key=youth.pk,
-        place=_place(commune.name, commune.latitude, commune.longitude),
+        place=_place(youth.commune),
         fiches=frozenset(profile.fiche_codes.split()),
         domains=frozenset(profile.domain_codes.split()),
         skills=_split_ints(profile.skill_codes),
@@ -184,6 +165,53 @@ def candidate_facts(profile: JobProfile, youth: Any) -> matching.CandidateFacts:
 
 # --- Candidates for an offer ----------------------------------------------------------------------------
 
+CANDIDATE_COLUMNS = (
+    "youth_id",
+    "fiche_codes",
+    "domain_codes",
+    "skill_codes",
+    "driving_licence",
+    "has_vehicle",
+    "max_distance_km",
+    "public_transport_only",
+    "contracts",
+    "available_from",
+    "education_level",
+    "commune_id",
+)
+
+
+def _candidate(row: tuple, places: dict[int, matching.Place]) -> matching.CandidateFacts:
+    """Facts of one preselected row (CANDIDATE_COLUMNS)."""
+    (
+        youth_id,
+        fiches,
+        domains,
+        skills,
+        licence,
+        vehicle,
+        distance,
+        transport,
+        contracts,
+        available,
+        level,
+        commune,
+    ) = row
+    return matching.CandidateFacts(
+        key=youth_id,
+        place=places.get(commune) or matching.Place("commune inconnue"),
+        fiches=frozenset(fiches.split()),
+        domains=frozenset(domains.split()),
+        skills=_split_ints(skills),
+        driving_licence=bool(licence),
+        has_vehicle=bool(vehicle),
+        max_distance_km=distance,
+        public_transport_only=bool(transport),
+        contracts=_contracts(contracts),
+        available_from=_date(available),
+        education_level=level or "",
+    )
+
 
 @dataclass
 class RankedCandidate:
@@ -195,6 +223,7 @@ class RankedCandidate:
     profile: JobProfile | None = None
     application: Application | None = None
     can_see_file: bool = False
+    can_propose: bool = False
 
 
 @dataclass
@@ -204,9 +233,9 @@ class CandidateRanking:
     rows: list[RankedCandidate]
 
 
-def preselected_profiles(offer: Offer, user: Any, linked: set[str]):
-    """The SQL preselection: looking, active, in the user's zones, seeking a close occupation."""
-    scope = access.scope_filter(user)
+def preselected_profiles(offer: Offer, user: Any, linked: set[str]) -> QuerySet[JobProfile]:
+    """The SQL preselection: looking, active file in the user's zones, seeking a close occupation."""
+    scope = access.scope_filter(user, "zone_id")
     if scope is None:
         return JobProfile.objects.none()
     close = SoughtOccupation.objects.filter(
@@ -218,54 +247,91 @@ def preselected_profiles(offer: Offer, user: Any, linked: set[str]):
 def candidates_for_offer(
     offer: Offer, *, user: Any, today: date | None = None, limit: int = CANDIDATES_SHOWN
 ) -> CandidateRanking:
-    """The best candidates for an offer, explained. `offer` comes with fiche and commune loaded."""
+    """The best candidates for an offer, explained. `offer` comes with fiche__domain and commune loaded."""
     from maillage.youth.models import Youth
 
     today = today or timezone.localdate()
     linked = linked_fiches({offer.fiche_id}).get(offer.fiche_id, set())
-    offer_skill_codes = set(offer.skills.values_list("pk", flat=True))
-    facts = offer_facts(offer, linked=linked, skills=offer_skill_codes)
-    rows = preselected_profiles(offer, user, linked).values_list(*CANDIDATE_COLUMNS)
-    tiers: dict[str, list[tuple]] = defaultdict(list)
-    preselected = 0
+    facts = offer_facts(offer, linked=linked)
+    places = commune_places()
+    rows = raw_rows(preselected_profiles(offer, user, linked).values_list(*CANDIDATE_COLUMNS))
+    # Upper bounds: every criterion but the skills, each cached by the values it depends on (thousands of
+    # rows share a commune and a reach, contract wishes, an availability, a licence and a level).
+    distances: dict[tuple[int, int], float] = {}
+    contracts: dict[Any, float] = {}
+    availabilities: dict[Any, float] = {}
+    requirements: dict[tuple[Any, str], float] = {}
+    bounded = []
     for row in rows:
-        tiers[matching.tier_of(facts.fiche, facts.domain, linked, row[1].split(), row[2].split())].append(row)
-        preselected += 1
-    places: dict[str, matching.Place] = {}
+        reach = matching.reach_of(row[6], row[4], row[5], row[7])
+        distance = distances.get((row[11], reach))
+        if distance is None:
+            place = places.get(row[11]) or matching.Place("")
+            distance = distances[(row[11], reach)] = matching.distance_ratio(
+                matching.haversine_km(place, facts.place), reach
+            )
+        wishes = row[8] if isinstance(row[8], str) else tuple(row[8] or ())
+        contract = contracts.get(wishes)
+        if contract is None:
+            fit = matching.contract_fit_of(facts.contract, _contracts(row[8]))
+            contract = contracts[wishes] = matching.CONTRACT_RATIOS[fit]
+        availability = availabilities.get(row[9])
+        if availability is None:
+            late = matching.days_late_of(facts.start_date, _date(row[9]), today)
+            availability = availabilities[row[9]] = matching.availability_ratio(late)
+        requirement = requirements.get((row[4], row[10]))
+        if requirement is None:
+            parts = matching.requirement_parts_of(
+                facts.licence_required, facts.qualification_level, bool(row[4]), row[10] or ""
+            )
+            requirement = requirements[(row[4], row[10])] = (parts[0] + parts[1]) / 2
+        tier = matching.tier_of(facts.fiche, facts.domain, linked, row[1].split(), row[2])
+        bounded.append((matching.upper_bound(tier, distance, contract, availability, requirement), row))
 
     def scorer(row: tuple) -> tuple[int, int]:
         return matching.score(facts, _candidate(row, places), today=today), row[0]
 
-    best = [(_candidate(row, places), value) for row, value in matching.top_by_tier(tiers, scorer, limit)]
-    if not best:
-        return CandidateRanking(offer, preselected, [])
-    ids = [candidate.key for candidate, _ in best]
-    fiche_codes = {offer.fiche_id} | {f for candidate, _ in best for f in candidate.fiches}
-    all_skills = {code for candidate, _ in best for code in candidate.skills}
+    best = matching.top_by_bound(bounded, scorer, limit + SLACK)
+    ids = [row[0] for row, _ in best]
+    # The rows shown, checked against the file itself (its copy on the profile may be a day old).
+    youths = Youth.objects.select_related("commune").in_bulk(ids)
+    zones = access.youth_zone_scope(user)
+    checked = []
+    for row, _ in best:
+        youth = youths.get(row[0])
+        if youth is None or youth.status != "active" or (zones is not None and youth.zone_id not in zones):
+            continue
+        candidate = _candidate(row, places)
+        candidate.place, candidate.education_level = _place(youth.commune), youth.education_level or ""
+        checked.append((candidate, matching.score(facts, candidate, today=today)))
+    checked.sort(key=lambda pair: (-pair[1], pair[0].key))
+    checked = checked[:limit]
+    shown = [candidate.key for candidate, _ in checked]
+    fiche_codes = {offer.fiche_id} | {f for candidate, _ in checked for f in candidate.fiches}
+    all_skills = {code for candidate, _ in checked for code in candidate.skills}
     domain = offer.fiche.domain
     labels = _labels(
         fiche_codes=fiche_codes,  # always queried: the offer's fiche is among them
-        skill_codes=offer_skill_codes | all_skills,
+        skill_codes=facts.skills | all_skills,
         domains={domain.code: domain.label},
     )
-    youths = Youth.objects.select_related("commune").in_bulk(ids)
-    profiles = {p.youth_id: p for p in JobProfile.objects.filter(youth_id__in=ids)}
+    profiles = {p.youth_id: p for p in JobProfile.objects.filter(youth_id__in=shown)}
     occupations: dict[int, list[str]] = defaultdict(list)
     for youth_id, label in (
-        SoughtOccupation.objects.filter(profile__youth_id__in=ids)
+        SoughtOccupation.objects.filter(profile__youth_id__in=shown)
         .order_by("rank", "pk")
         .values_list("profile__youth_id", "appellation__label")
     ):
         occupations[youth_id].append(label)
     experiences: dict[int, list[Experience]] = defaultdict(list)
     for experience in (
-        Experience.objects.filter(profile__youth_id__in=ids)
+        Experience.objects.filter(profile__youth_id__in=shown)
         .select_related("profile")
         .order_by("-started_on", "-pk")
     ):
         experiences[experience.profile.youth_id].append(experience)
-    applications = {a.youth_id: a for a in Application.objects.filter(offer=offer, youth_id__in=ids)}
-    visible = set(Youth.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    applications = {a.youth_id: a for a in Application.objects.filter(offer=offer, youth_id__in=shown)}
+    visible = set(Youth.objects.visible_to(user).filter(pk__in=shown).values_list("pk", flat=True))
     result = [
         RankedCandidate(
             youth=youths[candidate.key],
@@ -277,9 +343,9 @@ def candidates_for_offer(
             application=applications.get(candidate.key),
             can_see_file=candidate.key in visible,
         )
-        for candidate, _ in best
+        for candidate, _ in checked
     ]
-    return CandidateRanking(offer, preselected, result)
+    return CandidateRanking(offer, len(rows), result)
 
 
 # --- Offers for a young person --------------------------------------------------------------------------
@@ -296,17 +362,16 @@ OFFER_COLUMNS = (
     "pk",
     "fiche_id",
     "fiche__domain_id",
-    "commune__name",
-    "commune__latitude",
-    "commune__longitude",
+    "commune_id",
     "contract",
     "start_date",
     "driving_licence_required",
     "qualification_level",
+    "skill_codes",
 )
 
 
-def preselected_offers(fiches: set[str], domains: set[str], linked: set[str], today: date):
+def preselected_offers(fiches: set[str], domains: set[str], linked: set[str], today: date) -> QuerySet[Offer]:
     return Offer.objects.open(today).filter(Q(fiche_id__in=fiches | linked) | Q(fiche__domain_id__in=domains))
 
 
@@ -330,35 +395,46 @@ def offers_for_youth(
     candidate = candidate_facts(profile, youth)
     links = linked_fiches(set(candidate.fiches))
     linked = {target for targets in links.values() for target in targets}
-    offers = preselected_offers(set(candidate.fiches), set(candidate.domains), linked, today)
-    skills: dict[int, set[int]] = defaultdict(set)
-    for offer_id, skill_id in Offer.skills.through.objects.filter(offer__in=offers.values("pk")).values_list(
-        "offer_id", "skill_id"
-    ):
-        skills[offer_id].add(skill_id)
-    tiers: dict[str, list[tuple]] = defaultdict(list)
-    preselected = 0
-    for row in offers.values_list(*OFFER_COLUMNS):
+    places = commune_places()
+    rows = raw_rows(
+        preselected_offers(set(candidate.fiches), set(candidate.domains), linked, today).values_list(
+            *OFFER_COLUMNS
+        )
+    )
+    reach = matching.reach_km(candidate)
+    distances: dict[int, float] = {}
+    bounded = []
+    for row in rows:
+        distance = distances.get(row[3])
+        if distance is None:
+            place = places.get(row[3]) or matching.Place("")
+            distance = distances[row[3]] = matching.distance_ratio(
+                matching.haversine_km(candidate.place, place), reach
+            )
         # The sought fiches linked to this offer's fiche are its "mobility" fiches (matching.OfferFacts).
         near = {s for s in candidate.fiches if row[1] in links.get(s, ())}
-        tiers[matching.tier_of(row[1], row[2], near, candidate.fiches, candidate.domains)].append(row)
-        preselected += 1
-    places: dict[str, matching.Place] = {}
+        tier = matching.tier_of(row[1], row[2], near, candidate.fiches, candidate.domains)
+        contract = matching.CONTRACT_RATIOS[matching.contract_fit_of(row[4], candidate.contracts)]
+        availability = matching.availability_ratio(
+            matching.days_late_of(_date(row[5]), candidate.available_from, today)
+        )
+        parts = matching.requirement_parts_of(
+            bool(row[6]), row[7], candidate.driving_licence, candidate.education_level
+        )
+        bound = matching.upper_bound(tier, distance, contract, availability, (parts[0] + parts[1]) / 2)
+        bounded.append((bound, row))
 
     def offer_of(row: tuple) -> matching.OfferFacts:
-        pk, fiche, domain, name, latitude, longitude, contract, start, licence, level = row
-        place = places.get(name)
-        if place is None:
-            place = places[name] = _place(name, latitude, longitude)
+        pk, fiche, domain, commune, contract, start, licence, level, skills = row
         return matching.OfferFacts(
             key=pk,
             fiche=fiche,
             domain=domain,
-            place=place,
+            place=places.get(commune) or matching.Place("commune inconnue"),
             contract=contract,
-            start_date=start,
-            skills=frozenset(skills.get(pk, ())),
-            licence_required=licence,
+            start_date=_date(start),
+            skills=_split_ints(skills),
+            licence_required=bool(licence),
             qualification_level=level,
             linked_fiches=frozenset(s for s in candidate.fiches if fiche in links.get(s, ())),
         )
@@ -366,9 +442,7 @@ def offers_for_youth(
     def scorer(row: tuple) -> tuple[int, int]:
         return matching.score(offer_of(row), candidate, today=today), row[0]
 
-    best = [(offer_of(row), value) for row, value in matching.top_by_tier(tiers, scorer, limit)]
-    if not best:
-        return preselected, []
+    best = [(offer_of(row), value) for row, value in matching.top_by_bound(bounded, scorer, limit)]
     ids = [offer.key for offer, _ in best]
     loaded = Offer.objects.select_related("company", "appellation", "commune", "fiche__domain").in_bulk(ids)
     known = dict(sought or {})
@@ -381,7 +455,7 @@ def offers_for_youth(
     )
     if applications is None:
         applications = {a.offer_id: a for a in Application.objects.filter(youth=youth, offer_id__in=ids)}
-    return preselected, [
+    return len(rows), [
         RankedOffer(
             offer=loaded[facts_.key],
             match=matching.evaluate(facts_, candidate, today=today, labels=labels),

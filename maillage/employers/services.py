@@ -393,6 +393,7 @@ def create_offer(
         offer.officer = by
     offer.save()
     offer.skills.set(list(skills))
+    _refresh_offer_skill_codes(offer)
     audit.record("employers.offer_created", by=by, obj=offer, company=offer.company_id, source=offer.source)
     return offer
 
@@ -410,10 +411,16 @@ def update_offer(
         wanted = {skill.pk for skill in skills}
         if wanted != set(offer.skills.values_list("pk", flat=True)):
             offer.skills.set(list(wanted))
+            _refresh_offer_skill_codes(offer)
             changed.append("skills")
     if changed:
         audit.record("employers.offer_updated", by=by, obj=offer, fields=[f for f in changed if f != "fiche"])
     return offer
+
+
+def _refresh_offer_skill_codes(offer: Offer) -> None:
+    offer.skill_codes = " ".join(str(code) for code in sorted(offer.skills.values_list("pk", flat=True)))
+    Offer.objects.filter(pk=offer.pk).update(skill_codes=offer.skill_codes)
 
 
 #: Status changes an officer may make by hand (expiry is the date's business).
@@ -635,24 +642,75 @@ PROFILE_FIELDS = (
 )
 
 
+def profile_keys(fiche_domains: Iterable[tuple[str, str]], skills: Iterable[int]) -> dict[str, str]:
+    """The derived match keys of a profile from its sought (fiche, domain) pairs, in order, and skills."""
+    pairs = list(fiche_domains)
+    return {
+        "fiche_codes": " ".join(dict.fromkeys(fiche for fiche, _ in pairs)),
+        "domain_codes": " ".join(dict.fromkeys(domain for _, domain in pairs)),
+        "skill_codes": " ".join(str(code) for code in sorted(set(skills))),
+    }
+
+
+def file_copy(youth: Any) -> dict[str, Any]:
+    """What a profile copies from the young person's file (see JobProfile.zone)."""
+    from maillage.youth.enums import YouthStatus
+
+    return {
+        "zone_id": youth.zone_id,
+        "commune_id": youth.commune_id,
+        "file_active": youth.status == YouthStatus.ACTIVE,
+        "education_level": youth.education_level or "",
+    }
+
+
 def refresh_profile_keys(profile: JobProfile) -> JobProfile:
-    """Rebuild the derived match keys (sought fiches and domains, every skill) from the rows."""
+    """Rebuild the derived match keys (sought fiches and domains, every skill) from the rows, and the copy
+    of the file's zone, commune, status and level."""
     occupations = list(profile.occupations.order_by("rank", "pk").values_list("fiche_id", "domain_id"))
-    fiches = list(dict.fromkeys(fiche for fiche, _ in occupations))
-    domains = list(dict.fromkeys(domain for _, domain in occupations))
     skills = set(profile.skills.values_list("pk", flat=True))
     skills |= set(
         Experience.skills.through.objects.filter(experience__profile=profile).values_list(
             "skill_id", flat=True
         )
     )
-    profile.fiche_codes = " ".join(fiches)
-    profile.domain_codes = " ".join(domains)
-    profile.skill_codes = " ".join(str(code) for code in sorted(skills))
-    JobProfile.objects.filter(pk=profile.pk).update(
-        fiche_codes=profile.fiche_codes, domain_codes=profile.domain_codes, skill_codes=profile.skill_codes
-    )
+    values = {**profile_keys(occupations, skills), **file_copy(profile.youth)}
+    for name, value in values.items():
+        setattr(profile, name, value)
+    JobProfile.objects.filter(pk=profile.pk).update(**values)
     return profile
+
+
+def sync_job_profiles() -> int:
+    """Bring the profiles' copy of the file (zone, commune, status, level) up to date after transfers, moves,
+    archiving: one UPDATE of the rows that differ. Run nightly (tasks.sync_job_profiles) and by the demo."""
+    from django.db.models import OuterRef, Q, Subquery
+
+    from maillage.youth.enums import YouthStatus
+    from maillage.youth.models import Youth
+
+    youth = Youth.objects.filter(pk=OuterRef("youth_id"))
+    zone, commune = Subquery(youth.values("zone_id")[:1]), Subquery(youth.values("commune_id")[:1])
+    level = Subquery(youth.values("education_level")[:1])
+    active = Youth.objects.filter(pk=OuterRef("youth_id"), status=YouthStatus.ACTIVE)
+    stale = (
+        JobProfile.objects.alias(real_zone=zone, real_commune=commune, real_level=level)
+        .alias(real_active=models.Exists(active))
+        .filter(
+            ~Q(zone_id=models.F("real_zone"))
+            | Q(zone_id__isnull=True)
+            | ~Q(commune_id=models.F("real_commune"))
+            | Q(commune_id__isnull=True)
+            | ~Q(education_level=models.F("real_level"))
+            | ~Q(file_active=models.F("real_active"))
+        )
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    if ids:
+        JobProfile.objects.filter(pk__in=ids).update(
+            zone_id=zone, commune_id=commune, education_level=level, file_active=models.Exists(active)
+        )
+    return len(ids)
 
 
 def _check_youth_active(youth: Any) -> None:
@@ -1460,6 +1518,7 @@ __all__ = [
     "record_follow_up",
     "record_interview",
     "refresh_profile_keys",
+    "sync_job_profiles",
     "reject_application",
     "save_job_profile",
     "send_application",

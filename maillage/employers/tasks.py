@@ -15,3 +15,10 @@ from . import services
 @task()
 def expire_offers() -> int:
     return services.expire_offers()
+
+
+@task()
+def sync_job_profiles() -> int:
+    """Nightly: the job profiles' copy of the file (zone, commune, status, level) follows transfers, moves
+    and archiving (`manage.py sync_job_profiles`). The rows a ranking shows are checked against the file."""
+    return services.sync_job_profiles()

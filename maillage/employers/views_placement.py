@@ -139,7 +139,7 @@ def offer_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     result = ranking.candidates_for_offer(offer, user=request.user)
     is_open = offer.is_open
     for row in result.rows:
-        row.can_propose = is_open and row.application is None and access.can_act_for(request.user, row.youth)  # type: ignore[attr-defined]
+        row.can_propose = is_open and row.application is None and access.can_act_for(request.user, row.youth)
     pipeline = list(
         access.visible_applications(request.user)
         .filter(offer=offer)

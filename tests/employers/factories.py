@@ -219,3 +219,11 @@ def make_profile(youth, appellations=(), skills=(), **values):
         skills=list(skills),
         **values,
     )
+
+
+def set_offer_skills(offer, skills):
+    """The offer's expected skills, with their derived codes (as services.create_offer does)."""
+    offer.skills.set(list(skills))
+    offer.skill_codes = " ".join(str(skill.pk) for skill in sorted(skills, key=lambda s: s.pk))
+    offer.save(update_fields=["skill_codes"])
+    return offer

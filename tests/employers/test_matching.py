@@ -304,13 +304,30 @@ def test_no_score_exceeds_the_maximum_of_its_occupation_tier(offer, candidate):
     assert matching.score(offer, candidate, today=TODAY) <= matching.max_score(tier)
 
 
+@settings(max_examples=200)
+@given(offer=offers, candidate=candidates)
+def test_no_score_exceeds_its_upper_bound(offer, candidate):
+    tier = matching.occupation_tier(offer, candidate)
+    distance = matching.distance_ratio(
+        matching.haversine_km(candidate.place, offer.place), matching.reach_km(candidate)
+    )
+    assert matching.score(offer, candidate, today=TODAY) <= round(matching.upper_bound(tier, distance))
+
+
 @settings(max_examples=150)
 @given(offer=offers, pool=st.lists(candidates, max_size=40), limit=st.integers(1, 10))
-def test_ranking_tier_by_tier_gives_the_same_top(offer, pool, limit):
+def test_ranking_by_upper_bound_gives_the_same_top(offer, pool, limit):
     pool = [replace(c, key=i) for i, c in enumerate(pool)]
-    tiers = {}
-    for candidate in pool:
-        tiers.setdefault(matching.occupation_tier(offer, candidate), []).append(candidate)
-    by_tier = matching.top_by_tier(tiers, lambda c: (matching.score(offer, c, today=TODAY), c.key), limit)
+    bounded = [
+        (
+            matching.upper_bound(
+                matching.occupation_tier(offer, c),
+                matching.distance_ratio(matching.haversine_km(c.place, offer.place), matching.reach_km(c)),
+            ),
+            c,
+        )
+        for c in pool
+    ]
+    by_bound = matching.top_by_bound(bounded, lambda c: (matching.score(offer, c, today=TODAY), c.key), limit)
     plain = matching.rank_candidates(offer, pool, today=TODAY, limit=limit)
-    assert [(c.key, s) for c, s in by_tier] == [(c.key, s) for c, s in plain]
+    assert [(c.key, s) for c, s in by_bound] == [(c.key, s) for c, s in plain]

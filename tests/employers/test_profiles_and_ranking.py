@@ -4,8 +4,10 @@ and of the youth file sections; hires in the GPEC-T tables; retention."""
 from __future__ import annotations
 
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -24,6 +26,7 @@ from .factories import (
     FicheFactory,
     OfferFactory,
     make_profile,
+    set_offer_skills,
 )
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +196,7 @@ def test_candidates_page_and_youth_file_run_a_fixed_number_of_queries(
 ):
     company = CompanyFactory(commune=commune_b)
     offer = OfferFactory(company=company, appellation=referential["fresh"], contract="cdd")
-    offer.skills.set([referential["skills"]["cash"]])
+    set_offer_skills(offer, [referential["skills"]["cash"]])
     officer, counsellor = Client(), Client()
     officer.force_login(employer_officer)
     counsellor.force_login(counsellor_a)
@@ -287,3 +290,47 @@ def test_anonymisation_wipes_the_free_texts(referential, market, employer_office
     application.refresh_from_db()
     assert (experience.title, experience.description, application.comment) == ("(anonymisé)", "", "")
     assert application.steps.filter(note__contains="Brest").count() == 0
+
+
+def test_the_profiles_copy_of_the_file_follows_it(referential, market, employer_officer, commune_b, zone_b):
+    """Transfers and archiving reach the profiles nightly; the rows shown are checked against the file."""
+    from maillage.youth.models import Youth
+
+    hugo, ines = market["hugo"], market["ines"]
+    profile = JobProfile.objects.get(youth=hugo)
+    assert (profile.zone_id, profile.commune_id, profile.file_active) == (hugo.zone_id, hugo.commune_id, True)
+    company = CompanyFactory(commune=commune_b)
+    offer = OfferFactory(company=company, appellation=referential["fresh"], contract="cdd")
+    offer = type(offer).objects.select_related("fiche__domain", "commune").get(pk=offer.pk)
+    # Archived and moved to zone B behind the profiles' back (as a youth service would do it):
+    Youth.objects.filter(pk=hugo.pk).update(status="archived")
+    Youth.objects.filter(pk=ines.pk).update(zone=zone_b, commune=commune_b)
+    shown = [row.youth.pk for row in ranking.candidates_for_offer(offer, user=employer_officer).rows]
+    assert shown == []  # the officer works for zone A: neither is shown, although their copies say otherwise
+    assert services.sync_job_profiles() == 2
+    assert services.sync_job_profiles() == 0
+    profile.refresh_from_db()
+    assert profile.file_active is False
+    assert JobProfile.objects.get(youth=ines).zone_id == zone_b.pk
+    call_command("sync_job_profiles", stdout=StringIO())
+
+
+def test_offers_keep_the_codes_of_their_skills(login, referential, employer_officer, commune_b):
+    offer = services.create_offer(
+        by=employer_officer,
+        skills=[referential["skills"]["hygiene"], referential["skills"]["cash"]],
+        company=CompanyFactory(commune=commune_b),
+        title="Vendeur",
+        appellation=referential["fresh"],
+        contract="cdi",
+        commune=commune_b,
+    )
+    assert offer.skill_codes == "100004 100005"
+    services.update_offer(
+        by=employer_officer,
+        offer=offer,
+        expected_version=offer.version,
+        skills=[referential["skills"]["cash"]],
+    )
+    offer.refresh_from_db()
+    assert offer.skill_codes == "100004"

@@ -105,6 +105,9 @@ class Offer(BaseModel):
     skills = models.ManyToManyField(
         Skill, verbose_name=_("compétences attendues"), blank=True, related_name="offers"
     )
+    #: Derived (services.create_offer / update_offer): the expected skills' codes, space-separated, so that
+    #: ranking offers for a young person reads one table.
+    skill_codes = models.TextField(_("codes des compétences attendues"), blank=True, editable=False)
     driving_licence_required = models.BooleanField(_("permis B exigé"), default=False)
     qualification_level = models.CharField(
         _("niveau de qualification minimal"),

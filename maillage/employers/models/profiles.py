@@ -29,8 +29,8 @@ MAX_SOUGHT_OCCUPATIONS = 3
 
 class JobProfileQuerySet(models.QuerySet["JobProfile"]):
     def looking(self) -> JobProfileQuerySet:
-        """Profiles of young people who look for a job now, whose file is active."""
-        return self.filter(is_looking=True, youth__status="active")
+        """Profiles of young people who look for a job now, whose file is active (the copy on the profile)."""
+        return self.filter(is_looking=True, file_active=True)
 
 
 class JobProfile(BaseModel):
@@ -59,6 +59,28 @@ class JobProfile(BaseModel):
     available_from = models.DateField(
         _("disponible à partir du"), null=True, blank=True, help_text=_("Vide : disponible tout de suite.")
     )
+    #: Copied from the file (services.refresh_profile_keys, and nightly services.sync_job_profiles) so that
+    #: the preselection reads one table; the rows shown are checked against the file itself (ranking.py).
+    zone = models.ForeignKey(
+        "territory.Zone",
+        verbose_name=_("zone du dossier"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    commune = models.ForeignKey(
+        "territory.Commune",
+        verbose_name=_("commune du dossier"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    file_active = models.BooleanField(_("dossier actif"), default=True, editable=False)
+    education_level = models.CharField(
+        _("niveau de qualification"), max_length=10, blank=True, editable=False
+    )
     #: Derived (services.refresh_profile_keys): codes of the sought fiches, their domains, every skill.
     fiche_codes = models.CharField(_("codes ROME recherchés"), max_length=60, blank=True, editable=False)
     domain_codes = models.CharField(_("domaines recherchés"), max_length=60, blank=True, editable=False)
@@ -86,7 +108,11 @@ class JobProfile(BaseModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["youth"], condition=Q(is_looking=True), name="job_profile_looking_idx")
+            models.Index(
+                fields=["zone"],
+                condition=Q(is_looking=True, file_active=True),
+                name="job_profile_zone_looking_idx",
+            )
         ]
 
     def __str__(self) -> str:
