@@ -136,6 +136,25 @@ class Summary:
                 result[commune, code, dimension] = Figure(v, v)
         return result
 
+    def by_subdivision(self, field: str) -> dict[tuple[int, str], Figure]:
+        """Young people accompanied (distinct) and new files by Rennes quartier or QPV (`field`:
+        "quartier_id" or "qpv_id"), for the communes of this summary."""
+        rows = self._rows().filter(month__range=(self.start, self.end)).exclude(**{f"{field}__isnull": True})
+        result: dict[tuple[int, str], Figure] = {}
+        distinct = (
+            rows.filter(indicator="youths_accompanied")
+            .filter(Q(previous_month__isnull=True) | Q(previous_month__lt=self.start))
+            .values_list(field)
+            .annotate(v=Sum("value"))
+            .order_by()
+        )
+        for key, v in distinct:
+            result[key, "youths_accompanied"] = Figure(v, v)
+        files = rows.filter(indicator="new_files").values_list(field).annotate(v=Sum("value")).order_by()
+        for key, v in files:
+            result[key, "new_files"] = Figure(v, v)
+        return result
+
     def monthly(self, codes: Sequence[str]) -> dict[tuple[date, str, str], Figure]:
         rows = (
             self._rows()
@@ -342,6 +361,7 @@ def youth_dashboard(
     board.figures = _headline(context)
     board.blocks = [
         _accompaniment_block(context),
+        *_subdivisions_block(context, Summary(selection.ids, start, end, last_month=last)),
         equity_block(context, with_map=with_map),
         _programmes_block(context),
         _proposals_block(context),
@@ -496,6 +516,49 @@ def _accompaniment_block(c: Context) -> Block:
         KeyFigure("Taux d'absence", _ratio_text(absence, "%"), "manqués / (honorés + manqués)"),
     ]
     return block
+
+
+def _subdivisions_block(c: Context, summary: Summary) -> list[Block]:
+    """Rennes quartiers and the QPV (quartiers prioritaires) of the selection, when it has any."""
+    from maillage.territory.models import QPV, Quartier
+
+    detail_ids = [commune.pk for commune in c.selection.detail_communes]
+    if not detail_ids or not Quartier.objects.filter(commune_id__in=detail_ids).exists():
+        return []
+    block = Block("quartiers", "Quartiers de Rennes et quartiers prioritaires (QPV)")
+    block.intro = (
+        "Jeunes accompagnés et nouveaux dossiers selon le quartier de résidence, et parmi eux ceux qui "
+        "habitent un quartier prioritaire de la politique de la ville."
+    )
+    for column_name, model, key, label in (
+        ("quartier_id", Quartier, "quartiers", "Quartier"),
+        ("qpv_id", QPV, "qpv", "QPV"),
+    ):
+        figures = summary.by_subdivision(column_name)
+        names = dict(model.objects.filter(commune_id__in=detail_ids).values_list("pk", "name"))
+        keys = [
+            pk for pk in names if any((pk, code) in figures for code in ("youths_accompanied", "new_files"))
+        ]
+        if not keys:
+            continue
+        keys.sort(key=lambda pk: names[pk])
+        columns = []
+        for code in ("youths_accompanied", "new_files"):
+            values = [figures.get((pk, code), Figure(0, 0)) for pk in keys]
+            columns.append(CountColumn(indicators.get(code).label, values, total(values)))
+        block.tables.append(
+            build_table(
+                key=key,
+                caption=f"Jeunes accompagnés et nouveaux dossiers par {label.lower()}",
+                header_label=label,
+                row_labels=[names[pk] for pk in keys],
+                columns=columns,
+                publisher=c.publisher,
+                total_label="Total" if column_name == "quartier_id" else "Total des QPV",
+                source=_own_source(c),
+            )
+        )
+    return [block] if block.tables else []
 
 
 def _caption(c: Context, what: str) -> str:

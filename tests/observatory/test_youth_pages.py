@@ -359,3 +359,28 @@ def test_the_coverage_ranking_leaves_hidden_communes_out(login, elected_official
     content = text(login(elected_official).get(URL, PERIOD))
     assert "Taux de couverture par commune" in content
     assert "Montfort-sur-Meu : " not in content.split("Où aller vers en priorité")[-1][:400]
+
+
+def test_rennes_quartiers_and_qpv(login, director, elected_official, zone_a, epci_a):
+    from maillage.territory.models import QPV
+    from tests.territory.factories import CommuneFactory, QuartierFactory
+
+    rennes = CommuneFactory(insee_code="35238", name="Rennes", zone=zone_a, epci=epci_a, population=230000)
+    villejean = QuartierFactory(commune=rennes, zone=zone_a, number=10, name="Villejean - Beauregard")
+    centre = QuartierFactory(commune=rennes, zone=zone_a, number=1, name="Centre")
+    qpv = QPV.objects.create(code="QN03502M", name="Villejean", commune=rennes, quartier=villejean)
+    for youth in people(rennes, 12):
+        youth.quartier, youth.qpv = villejean, qpv
+        youth.save()
+    for youth in people(rennes, 3):
+        youth.quartier = centre
+        youth.save()
+    refresh.refresh(mode=RefreshMode.FULL, today=TODAY)
+    exact = csv_lines(login(director).get(URL, {**PERIOD, "commune": rennes.pk, "export": "quartiers"}))
+    assert "Centre;3;3" in exact and "Villejean - Beauregard;12;12" in exact and "Total;15;15" in exact
+    qpv_lines = csv_lines(login(director).get(URL, {**PERIOD, "commune": rennes.pk, "export": "qpv"}))
+    assert "Villejean;12;12" in qpv_lines
+    published = csv_lines(
+        login(elected_official).get(URL, {**PERIOD, "commune": rennes.pk, "export": "quartiers"})
+    )
+    assert "Centre;< 11;< 11" in published and "Villejean - Beauregard;< 11;< 11" in published
