@@ -570,12 +570,18 @@ def top_by_bound(
     the items by decreasing upper bound and stopping as soon as a bound cannot reach the `limit`-th score
     found: most of thousands of preselected rows are never scored. `bounded` holds (upper bound, item) with
     score(item) <= round(upper bound); `scorer` returns (score, key)."""
+    pairs = list(bounded)
+    # The rows in decreasing bound, lazily: a heap pops only the few thousand rows read before stopping.
+    order = [(-bound, index) for index, (bound, _) in enumerate(pairs)]
+    heapq.heapify(order)
     heap: list[tuple[int, int, int, T]] = []
-    for counter, (bound, item) in enumerate(sorted(bounded, key=lambda pair: pair[0], reverse=True)):
-        if len(heap) >= limit and round(bound) < heap[0][0]:
+    while order:
+        negative, index = heapq.heappop(order)
+        if len(heap) >= limit and round(-negative) < heap[0][0]:
             break
+        item = pairs[index][1]
         value, key = scorer(item)
-        entry = (value, -key, counter, item)
+        entry = (value, -key, index, item)
         if len(heap) < limit:
             heapq.heappush(heap, entry)
         elif entry[:2] > heap[0][:2]:

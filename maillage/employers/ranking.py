@@ -213,6 +213,22 @@ def _candidate(row: tuple, places: dict[int, matching.Place]) -> matching.Candid
     )
 
 
+def _candidate_bound(
+    facts: matching.OfferFacts, tier: str, row: tuple, places: dict[int, matching.Place], today: date
+) -> float:
+    """The best score this preselected row can reach whatever its skills (matching.upper_bound)."""
+    reach = matching.reach_of(row[6], row[4], row[5], row[7])
+    distance = matching.distance_ratio(
+        matching.haversine_km(places.get(row[11]) or matching.Place(""), facts.place), reach
+    )
+    contract = matching.CONTRACT_RATIOS[matching.contract_fit_of(facts.contract, _contracts(row[8]))]
+    availability = matching.availability_ratio(matching.days_late_of(facts.start_date, _date(row[9]), today))
+    licence, level = matching.requirement_parts_of(
+        facts.licence_required, facts.qualification_level, bool(row[4]), row[10] or ""
+    )
+    return matching.upper_bound(tier, distance, contract, availability, (licence + level) / 2)
+
+
 @dataclass
 class RankedCandidate:
     youth: Any
@@ -255,38 +271,18 @@ def candidates_for_offer(
     facts = offer_facts(offer, linked=linked)
     places = commune_places()
     rows = raw_rows(preselected_profiles(offer, user, linked).values_list(*CANDIDATE_COLUMNS))
-    # Upper bounds: every criterion but the skills, each cached by the values it depends on (thousands of
-    # rows share a commune and a reach, contract wishes, an availability, a licence and a level).
-    distances: dict[tuple[int, int], float] = {}
-    contracts: dict[Any, float] = {}
-    availabilities: dict[Any, float] = {}
-    requirements: dict[tuple[Any, str], float] = {}
+    # Upper bounds: every criterion but the skills, cached by the values they depend on (thousands of rows
+    # share a tier, a commune, a reach, contract wishes, an availability, a licence and a level).
+    bounds: dict[tuple, float] = {}
     bounded = []
     for row in rows:
-        reach = matching.reach_of(row[6], row[4], row[5], row[7])
-        distance = distances.get((row[11], reach))
-        if distance is None:
-            place = places.get(row[11]) or matching.Place("")
-            distance = distances[(row[11], reach)] = matching.distance_ratio(
-                matching.haversine_km(place, facts.place), reach
-            )
-        wishes = row[8] if isinstance(row[8], str) else tuple(row[8] or ())
-        contract = contracts.get(wishes)
-        if contract is None:
-            fit = matching.contract_fit_of(facts.contract, _contracts(row[8]))
-            contract = contracts[wishes] = matching.CONTRACT_RATIOS[fit]
-        availability = availabilities.get(row[9])
-        if availability is None:
-            late = matching.days_late_of(facts.start_date, _date(row[9]), today)
-            availability = availabilities[row[9]] = matching.availability_ratio(late)
-        requirement = requirements.get((row[4], row[10]))
-        if requirement is None:
-            parts = matching.requirement_parts_of(
-                facts.licence_required, facts.qualification_level, bool(row[4]), row[10] or ""
-            )
-            requirement = requirements[(row[4], row[10])] = (parts[0] + parts[1]) / 2
         tier = matching.tier_of(facts.fiche, facts.domain, linked, row[1].split(), row[2])
-        bounded.append((matching.upper_bound(tier, distance, contract, availability, requirement), row))
+        wishes = row[8] if isinstance(row[8], str) else tuple(row[8] or ())
+        key = (tier, row[11], row[6], row[4], row[5], row[7], wishes, row[9], row[10])
+        bound = bounds.get(key)
+        if bound is None:
+            bound = bounds[key] = _candidate_bound(facts, tier, row, places, today)
+        bounded.append((bound, row))
 
     def scorer(row: tuple) -> tuple[int, int]:
         return matching.score(facts, _candidate(row, places), today=today), row[0]

@@ -274,3 +274,33 @@ def test_cohort_pages(
     with django_assert_max_num_queries(16):
         page = client.get(f"/cohortes/{cohort.pk}/").content.decode()
     assert "Alternance" in page and "Simulation d&#x27;entretien" in page
+
+
+def test_lists_keep_a_fixed_number_of_queries(login, referential, company, employer_officer, commune_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(employer_officer)
+    start = timezone.localdate()
+
+    def counts():
+        result = []
+        for url in ("/immersions/", "/immersions/?statut=planned", "/cohortes/"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    def grow(size):
+        for _ in range(size):
+            youth = YouthFactory(commune=commune_a)
+            _immersion(employer_officer, youth, company, referential, start, start + timedelta(days=4))
+            services.create_cohort(
+                by=employer_officer, name="Cohorte", programme="100 chances", starts_on=start, ends_on=start
+            )
+
+    grow(1)
+    small = counts()
+    grow(12)
+    assert counts() == small
+    assert max(small) <= 9
