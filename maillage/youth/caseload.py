@@ -483,11 +483,30 @@ def caseload_page(
 # -------------------------------------------------------------------------------------- the team (zones)
 
 
+@dataclass(frozen=True)
+class Person:
+    """A counsellor as the team view shows them (no model instance: a zone may have hundreds)."""
+
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
 @dataclass
 class CounsellorLoad:
-    counsellor: User | None  # None: the files nobody follows
+    counsellor: Person | None  # None: the files nobody follows
     active: int = 0
     not_seen: int = 0
+
+    @property
+    def not_seen_share(self) -> int:
+        return round(100 * self.not_seen / self.active) if self.active else 0
+
+
+#: How many counsellors the home panel lists per zone (those with the most files not seen first).
+PANEL_COUNSELLORS = 8
 
 
 @dataclass
@@ -495,14 +514,33 @@ class ZoneLoads:
     zone_id: int
     zone_name: str
     loads: list[CounsellorLoad]
+    #: The page of `loads` the team view shows (set by the view).
+    page: Any = None
 
     @property
     def total(self) -> int:
         return sum(load.active for load in self.loads)
 
     @property
+    def not_seen(self) -> int:
+        return sum(load.not_seen for load in self.loads)
+
+    @property
     def unassigned(self) -> int:
         return sum(load.active for load in self.loads if load.counsellor is None)
+
+    @property
+    def counsellor_count(self) -> int:
+        return sum(1 for load in self.loads if load.counsellor is not None)
+
+    @property
+    def to_watch(self) -> list[CounsellorLoad]:
+        """The counsellors with the most files not seen (for the home panel)."""
+        ranked = sorted(
+            (load for load in self.loads if load.counsellor is not None),
+            key=lambda load: (-load.not_seen, load.counsellor.name),  # type: ignore[union-attr]
+        )
+        return ranked[:PANEL_COUNSELLORS]
 
 
 def counsellors_of_zones(zone_ids: Iterable[int]) -> QuerySet[User]:
@@ -525,14 +563,21 @@ def team_zone_ids(user: Any) -> list[int]:
     return managed
 
 
+def _person(first: str, last: str, email: str, pk: int) -> Person:
+    return Person(pk, f"{first} {last}".strip() or email)
+
+
 def zone_loads(zone_ids: Sequence[int]) -> list[ZoneLoads]:
-    """Active files and files not seen for 6+ weeks, per counsellor of each zone. Three queries."""
+    """Active files and files not seen for 6+ weeks, per counsellor of each zone. Four queries, the counts
+    read from youth_active_zone_load_idx alone."""
+    from maillage.accounts.models import ZoneMembership
     from maillage.territory.models import Zone
 
+    zone_ids = list(zone_ids)
     cutoff = not_seen_cutoff()
     counts = (
         Youth.objects.active()
-        .filter(zone_id__in=list(zone_ids))
+        .filter(zone_id__in=zone_ids)
         .values("zone_id", "counsellor_id")
         .annotate(  # no COUNT(id): PostgreSQL then reads youth_active_zone_load_idx alone
             active=Count("*"),
@@ -548,30 +593,41 @@ def zone_loads(zone_ids: Sequence[int]) -> list[ZoneLoads]:
     by_zone: dict[int, dict[int | None, tuple[int, int]]] = defaultdict(dict)
     for row in counts:
         by_zone[row["zone_id"]][row["counsellor_id"]] = (row["active"], row["not_seen"])
-    members: dict[int, list[User]] = defaultdict(list)
-    for user in counsellors_of_zones(zone_ids).prefetch_related("zone_memberships"):
-        for membership in user.zone_memberships.all():
-            if membership.zone_id in zone_ids:
-                members[membership.zone_id].append(user)
+    members: dict[int, list[Person]] = defaultdict(list)
+    for zone_id, pk, first, last, email in (
+        ZoneMembership.objects.filter(
+            zone_id__in=zone_ids, user__is_active=True, user__role__in=CASELOAD_ROLES
+        )
+        .order_by("user__last_name", "user__first_name", "user__email")
+        .values_list("zone_id", "user_id", "user__first_name", "user__last_name", "user__email")
+    ):
+        members[zone_id].append(_person(first, last, email, pk))
     # Files still held by someone who is no longer a counsellor of the zone (left, changed role…).
-    member_ids = {(zone_id, u.pk) for zone_id, zone_users in members.items() for u in zone_users}
+    member_ids = {(zone_id, p.pk) for zone_id, people in members.items() for p in people}
     former_ids = {
         counsellor_id
         for zone_id, figures in by_zone.items()
         for counsellor_id in figures
         if counsellor_id is not None and (zone_id, counsellor_id) not in member_ids
     }
-    former = {u.pk: u for u in User.objects.filter(pk__in=former_ids)} if former_ids else {}
+    former = {
+        pk: _person(first, last, email, pk)
+        for pk, first, last, email in User.objects.filter(pk__in=former_ids).values_list(
+            "pk", "first_name", "last_name", "email"
+        )
+    }
     result = []
-    for zone in Zone.objects.filter(pk__in=list(zone_ids)).order_by("position", "name"):
-        figures = by_zone.get(zone.pk, {})
-        loads = [CounsellorLoad(u, *figures.get(u.pk, (0, 0))) for u in members.get(zone.pk, [])]
+    for zone_id, zone_name in (
+        Zone.objects.filter(pk__in=zone_ids).order_by("position", "name").values_list("pk", "name")
+    ):
+        figures = by_zone.get(zone_id, {})
+        loads = [CounsellorLoad(p, *figures.get(p.pk, (0, 0))) for p in members.get(zone_id, [])]
         for counsellor_id, (active, not_seen) in sorted(figures.items(), key=lambda item: item[0] or 0):
-            if counsellor_id is not None and (zone.pk, counsellor_id) not in member_ids:
+            if counsellor_id is not None and (zone_id, counsellor_id) not in member_ids:
                 loads.append(CounsellorLoad(former.get(counsellor_id), active, not_seen))
         if None in figures:
             loads.append(CounsellorLoad(None, *figures[None]))
-        result.append(ZoneLoads(zone.pk, zone.name, loads))
+        result.append(ZoneLoads(zone_id, zone_name, loads))
     return result
 
 

@@ -15,6 +15,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,6 +41,8 @@ TEAM_ROLES = (Role.ZONE_MANAGER, Role.DIRECTOR)
 #: Who imports files and runs the retention cycle.
 DIRECTOR_ROLES = (Role.DIRECTOR,)
 NOBODY = "aucun"
+#: Counsellors per page of the team table.
+TEAM_PAGE_SIZE = 50
 
 
 # ---------------------------------------------------------------------------------------- home panels
@@ -397,12 +400,18 @@ def team(request: HttpRequest) -> HttpResponse:
         page, rows = caseload.paginate_rows(files.order_by("search_key", "id"), request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    team_params = request.GET.copy()
+    team_params.pop("equipe", None)
+    zones = caseload.zone_loads(shown_zone_ids)
+    for zone in zones:
+        zone.page = Paginator(zone.loads, TEAM_PAGE_SIZE).get_page(request.GET.get("equipe"))
     return render(
         request,
         "youth/lists/team.html",
         {
             "form": form,
-            "zones": caseload.zone_loads(shown_zone_ids),
+            "zones": zones,
+            "team_querystring": team_params.urlencode(),
             "zone_choices": form.fields["zone"].queryset,
             "selected_zone_id": shown_zone_ids[0] if len(shown_zone_ids) == 1 else None,
             "holder": holder,

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from maillage.core.models import AuditEntry
+from tests.accounts.factories import UserFactory
 from tests.youth.factories import YouthFactory
 from tests.youth.helpers import today
 
@@ -26,13 +27,28 @@ def test_zone_manager_home_shows_caseloads_by_counsellor(
     YouthFactory(commune=commune_a, counsellor=None)
     page = login(zone_manager_a).get("/").content.decode()
     assert "Les portefeuilles de mon équipe" in page
+    assert "5 dossiers actifs · 1 pas vu depuis 6 semaines · 3 conseiller·ères" in " ".join(page.split())
+    assert "1 sans conseiller·ère" in page
     table = page.split('class="zone-loads"')[1].split("</table>")[0]
-    row_a = table.split(str(counsellor_a))[1].split("</tr>")[0]
-    assert '<td class="num">4</td>' in row_a  # 4 active files, 1 not seen for 6 weeks
-    assert '<td class="num">1 <span class="help-inline">(25 %)</span></td>' in row_a
+    rows = table.split("<tr>")[2:]
+    assert str(counsellor_a) in rows[0]  # the most files not seen first
+    assert '<td class="num">4</td>' in rows[0]  # 4 active files, 1 not seen for 6 weeks
+    assert '<td class="num">1 <span class="help-inline">(25 %)</span></td>' in rows[0]
     assert str(counsellor_a2) in table
-    assert "Sans conseiller·ère" in table
-    assert "dont 1 sans conseiller·ère" in table
+    assert "DURAND" not in page
+
+
+def test_team_table_is_paginated(login, zone_manager_a, zone_a, files_a):
+    from maillage.youth import views_lists
+
+    for n in range(views_lists.TEAM_PAGE_SIZE + 5):
+        UserFactory(
+            email=f"collegue{n:02d}@example.test", role="counsellor", zones=[zone_a], last_name=f"Zz{n:02d}"
+        )
+    browser = login(zone_manager_a)
+    first = browser.get("/jeunes/equipe/").content.decode()
+    assert "equipe=2" in first and "Zz54" not in first
+    assert "Zz54" in browser.get("/jeunes/equipe/?equipe=2").content.decode()
 
 
 def test_zone_manager_reassigns_several_files_audited(
@@ -117,4 +133,4 @@ def test_director_sees_one_zone_at_a_time(login, director, zone_a, zone_b, files
     page = browser.get("/jeunes/equipe/").content.decode()
     assert "Antenne A" in page
     page = browser.get(f"/jeunes/equipe/?zone={zone_b.pk}").content.decode()
-    assert "Antenne B : 1 dossier actif" in page
+    assert "<h2>Antenne B</h2>" in page and "1 dossier actif" in page
