@@ -41,7 +41,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, DateField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -98,8 +98,8 @@ def touched_months(since: datetime, until: datetime, *, today: date | None = Non
     window = {"updated__gt": since, "updated__lte": until}
     events = Event.objects.filter(**window)
 
-    # Events: their months; the next contact month of the young person; the intake month (first appointment).
-    touched["events"] |= _month_set(events, "starts_at")
+    # Events: their months, the next contact month of the same young person (its "previous contact" changes)
+    # and, for appointments, the intake month (first appointment) — in one pass over the changed events.
     next_contact = (
         Event.objects.contacts()
         .filter(youth=OuterRef("youth"), starts_at__gt=OuterRef("starts_at"))  # an index range, in order
@@ -108,16 +108,23 @@ def touched_months(since: datetime, until: datetime, *, today: date | None = Non
         .order_by("starts_at")
         .values("o_next")[:1]
     )
-    following = (
+    rows = (
         events.annotate(o_month=engine.month_of("starts_at"))
-        .annotate(o_following=Subquery(next_contact))
-        .values_list("o_following", flat=True)
+        .annotate(
+            o_following=Subquery(next_contact),
+            o_intake=Case(
+                When(kind=EventKind.APPOINTMENT, then=engine.month_of("youth__intake_on")),
+                default=Value(None),
+                output_field=DateField(),
+            ),
+        )
+        .values_list("o_month", "o_following", "o_intake")
         .distinct()
     )
-    touched["events"] |= {_as_date(m) for m in following if m is not None}
-    touched["files"] |= _month_set(
-        Youth.objects.filter(pk__in=events.filter(kind=EventKind.APPOINTMENT).values("youth_id")), "intake_on"
-    )
+    for month, following, intake in rows:
+        touched["events"] |= {_as_date(m) for m in (month, following) if m is not None}
+        if intake is not None:
+            touched["files"].add(_as_date(intake))
     # Young people whose geography, intake date or barrier domains changed (not a phone number…): every
     # month they appear in, and their old and new intake months.
     moved_sql, moved_params = engine.moved_youths_sql(since, until)
