@@ -36,7 +36,11 @@ def test_week_hours_are_computed_from_recorded_activity(youth_a, enrolment):
     SituationFactory(youth=youth_a, training=True, started_on=monday + timedelta(days=2))
     week = services.compute_week_hours(enrolment=enrolment, week_start=monday + timedelta(days=3))
     assert week.week_start == monday
-    assert week.by_source == {"events": Decimal("4.5"), "training": Decimal(6)}
+    # Other apps may register more sources (employers: immersions); they count 0 here.
+    assert {k: v for k, v in week.by_source.items() if v} == {
+        "events": Decimal("4.5"),
+        "training": Decimal(6),
+    }
     assert week.computed == Decimal("10.5") and week.total == Decimal("10.5")
     assert week.under_target and not week.over_target
     assert dict(week.lines) == {"Entretiens et ateliers suivis": Decimal("4.5"), "Formation": Decimal(6)}
