@@ -47,7 +47,9 @@ def epci_b(db):
 
 @pytest.fixture
 def commune_a(zone_a, epci_a):
-    return CommuneFactory(insee_code="35188", name="Montfort-sur-Meu", postal_codes="35160", zone=zone_a, epci=epci_a)
+    return CommuneFactory(
+        insee_code="35188", name="Montfort-sur-Meu", postal_codes="35160", zone=zone_a, epci=epci_a
+    )
 
 
 @pytest.fixture
