@@ -571,15 +571,32 @@ def top_by_bound(
     found: most of thousands of preselected rows are never scored. `bounded` holds (upper bound, item) with
     score(item) <= round(upper bound); `scorer` returns (score, key)."""
     pairs = list(bounded)
-    # The rows in decreasing bound, lazily: a heap pops only the few thousand rows read before stopping.
+    # The rows in decreasing bound, lazily: a heap pops only the rows read before stopping.
     order = [(-bound, index) for index, (bound, _) in enumerate(pairs)]
     heapq.heapify(order)
+
+    def descending() -> Iterable[tuple[float, T]]:
+        while order:
+            negative, index = heapq.heappop(order)
+            yield -negative, pairs[index][1]
+
+    return top_of_descending(descending(), scorer, limit)
+
+
+def top_of_descending(
+    bounded: Iterable[tuple[float, T]],
+    scorer: Callable[[T], tuple[int, int]],
+    limit: int,
+    *,
+    slack: float = 0.0,
+) -> list[tuple[T, int]]:
+    """`top_by_bound` for items that already come in decreasing upper bound (from the database, say: then
+    only the rows read before stopping are fetched). `slack` absorbs rounding differences of a bound computed
+    elsewhere (SQL floats)."""
     heap: list[tuple[int, int, int, T]] = []
-    while order:
-        negative, index = heapq.heappop(order)
-        if len(heap) >= limit and round(-negative) < heap[0][0]:
+    for index, (bound, item) in enumerate(bounded):
+        if len(heap) >= limit and round(bound + slack) < heap[0][0]:
             break
-        item = pairs[index][1]
         value, key = scorer(item)
         entry = (value, -key, index, item)
         if len(heap) < limit:
