@@ -52,7 +52,7 @@ def _open(browser, **options):
     """A new page that records console errors; a Content-Security-Policy violation fails the test."""
     context = browser.new_context(locale="fr-FR", **options)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)  # generous: CI runs two test processes on two cores
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     return context, page, errors
