@@ -62,8 +62,9 @@ def _names(response) -> str:
         ("kevin gallois", False, False),
     ],
 )
-def test_search_by_name(login, counsellor_a, kevin, others, query, finds_kevin, finds_gallois):
-    page = _names(login(counsellor_a).get("/jeunes/", {"q": query}))
+@pytest.mark.parametrize("persona", ["counsellor_a", "director"])  # within a zone / across every zone
+def test_search_by_name(request, login, persona, kevin, others, query, finds_kevin, finds_gallois):
+    page = _names(login(request.getfixturevalue(persona)).get("/jeunes/", {"q": query}))
     assert ("LE GALL" in page) is finds_kevin
     assert ("GALLOIS" in page) is finds_gallois if query != "chloe" else "GALLOIS" in page
 
