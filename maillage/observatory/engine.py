@@ -621,6 +621,12 @@ def compute_programmes(months: Months, *, today: date | None = None) -> int:
     return written
 
 
+def stock_behind(month: date) -> bool:
+    """The programme stock stops before `month` (a new month began since it was computed)."""
+    last = IndicatorValue.objects.filter(indicator="programme_active").aggregate(last=Max("month"))["last"]
+    return last is None or last < month
+
+
 def compute_programme_stock(until: date) -> int:
     """Young people in a programme at the end of each month: cumulated entries minus cumulated exits, from
     the stored flows (aggregated rows only), for every month from the first entry to `until`."""

@@ -71,7 +71,7 @@ class RefreshBusy(Exception):
 
 
 def _month_set(queryset: QuerySet, field: str) -> set[date]:
-    months = queryset.annotate(o_m=engine.month_of(field)).values_list("o_m", flat=True).distinct()
+    months = queryset.annotate(o_m=engine.month_of(field)).values_list("o_m", flat=True).order_by().distinct()
     return {_as_date(m) for m in months if m is not None}
 
 
@@ -119,6 +119,7 @@ def touched_months(since: datetime, until: datetime, *, today: date | None = Non
             ),
         )
         .values_list("o_month", "o_following", "o_intake")
+        .order_by()
         .distinct()
     )
     for month, following, intake in rows:
@@ -300,7 +301,8 @@ def execute(run: RefreshRun, *, today: date | None = None) -> RefreshRun:
         )
         started = time.perf_counter()
         with _step_transaction():
-            written += engine.compute_programme_stock(current_month(today))
+            if months_by_step["programmes"] != [] or engine.stock_behind(current_month(today)):
+                written += engine.compute_programme_stock(current_month(today))
             # Last: what was read of each young person, for the next incremental refresh (only now, so that a
             # failed run leaves the previous state and the next run recomputes the same months).
             engine.store_youth_snapshot(since=since, until=run.watermark)
