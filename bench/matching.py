@@ -394,7 +394,7 @@ def measure(runs: int, seed: int, out) -> list[dict]:
     with CaptureQueriesContext(connection) as ctx:
         client.get(f"/offres/{worst[0].pk}/candidats/")
     record(
-        "Page /offres/<id>/candidats/ (50 explications, rendu compris)",
+        "Page /offres/<id>/candidats/ (30 meilleurs expliqués, rendu compris)",
         timings,
         "domaines les plus demandés",
         len(ctx),

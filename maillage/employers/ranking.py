@@ -39,7 +39,7 @@ from .enums import ContractType, QualificationLevel
 from .models import Application, Experience, Fiche, JobProfile, Mobility, Offer, Skill, SoughtOccupation
 
 #: Candidates shown for an offer, offers shown on a file.
-CANDIDATES_SHOWN = 50
+CANDIDATES_SHOWN = 30
 OFFERS_SHOWN = 10
 #: Extra candidates ranked, to replace those the check against the file leaves out.
 SLACK = 10
