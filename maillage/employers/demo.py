@@ -33,6 +33,7 @@ from maillage.territory.models import Commune, Zone
 
 from . import ranking, services
 from .enums import (
+    WORK_EXPERIENCE_KINDS,
     AttendanceStatus,
     ContractType,
     DurationUnit,
@@ -41,6 +42,7 @@ from .enums import (
     NeedKind,
     NotHiredReason,
     OfferStatus,
+    SkillKind,
     WithdrawalReason,
 )
 from .models import (
@@ -410,12 +412,16 @@ def _profiles(rng, youths, offers, appellations, share, today, counts) -> None:
     # Some fresh-food sellers in every demo: the "done when" scenario looks for them.
     sought_fiches += ["D1106"] * max(5, len(sought_fiches) // 10) if appellations.get("D1106") else []
     fiche_skills: dict[str, list[int]] = defaultdict(list)
-    for fiche_id, skill_id in (
+    #: Savoir-être: what a personal experience (sport, volunteering, family) shows.
+    soft_skills: dict[str, list[int]] = defaultdict(list)
+    for fiche_id, skill_id, kind in (
         FicheSkill.objects.filter(fiche_id__in=appellations)
         .order_by("fiche_id", "core", "skill_id")
-        .values_list("fiche_id", "skill_id")
+        .values_list("fiche_id", "skill_id", "skill__kind")
     ):
         fiche_skills[fiche_id].append(skill_id)
+        if kind == SkillKind.SOFT_SKILL:
+            soft_skills[fiche_id].append(skill_id)
     chosen = [y for y in youths if rng.random() < share]
     profiles, occupations, skills, experiences, experience_skills = [], [], [], [], []
     plans = []
@@ -466,7 +472,10 @@ def _profiles(rng, youths, offers, appellations, share, today, counts) -> None:
                 started_on=start,
                 ended_on=start + timedelta(days=rng.randint(14, 365)),
             )
-            shown = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
+            source = pool
+            if kind not in WORK_EXPERIENCE_KINDS:
+                source = sorted({s for a in picked for s in soft_skills.get(a.fiche_id, [])}) or pool
+            shown = rng.sample(source, min(len(source), rng.randint(1, 3)))
             experiences.append((experience, shown))
             all_skills |= set(shown)
         keys = services.profile_keys([(a.fiche_id, domains[a.pk]) for a in picked], all_skills)
