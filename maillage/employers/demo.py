@@ -340,7 +340,10 @@ def _offers(rng, companies, appellations, size, officer, today, counts) -> list[
         fiche = rng.choice(fiches)
         appellation = rng.choice(appellations[fiche][:4])
         contract = _weighted(rng, CONTRACT_WEIGHTS)
-        published = today - timedelta(days=rng.randint(0, 90))
+        # A third published long ago (their hires have follow-ups due, some late: the to-do lists show them).
+        published = today - timedelta(
+            days=rng.randint(0, 90) if rng.random() < 0.67 else rng.randint(91, 240)
+        )
         duration = None
         if contract in (ContractType.CDD, ContractType.INTERIM):
             duration = (rng.choice((1, 2, 3, 6, 6, 12)), DurationUnit.MONTHS)
@@ -351,7 +354,10 @@ def _offers(rng, companies, appellations, size, officer, today, counts) -> list[
         status = _weighted(
             rng, ((OfferStatus.OPEN, 80), (OfferStatus.FILLED, 12), (OfferStatus.CANCELLED, 4))
         )
-        expires = published + timedelta(days=rng.choice((30, 45, 60, 90)))
+        expires = max(
+            published + timedelta(days=rng.choice((30, 45, 60, 90))),
+            today + timedelta(days=rng.randint(-20, 60)),
+        )
         rows.append(
             Offer(
                 company=company,
