@@ -358,33 +358,24 @@ def short_programme_name(name: str) -> str:
 
 @dataclass
 class Row:
-    """One line of a list: the file and what the list shows beside it."""
+    """One line of a list: the file and what the list shows beside it (computed once, for the template)."""
 
     youth: Youth
     programme: str = ""
     situation: str = ""
+    on: date = field(default_factory=lambda: today())
+    programme_short: str = field(init=False)
+    age: int = field(init=False)
+    not_seen: bool = field(init=False)
+    weeks_since_contact: int | None = field(init=False)
 
-    @property
-    def programme_short(self) -> str:
-        return (
-            ", ".join(short_programme_name(name) for name in self.programme.split(", "))
-            if self.programme
-            else ""
-        )
-
-    @property
-    def age(self) -> int:
-        return age_on(self.youth.birth_date, today())
-
-    @property
-    def not_seen(self) -> bool:
+    def __post_init__(self) -> None:
+        names = self.programme.split(", ") if self.programme else []
+        self.programme_short = ", ".join(short_programme_name(name) for name in names)
+        self.age = age_on(self.youth.birth_date, self.on)
         last = self.youth.last_contact_on
-        return last is None or last < not_seen_cutoff()
-
-    @property
-    def weeks_since_contact(self) -> int | None:
-        last = self.youth.last_contact_on
-        return None if last is None else (today() - last).days // 7
+        self.not_seen = last is None or last < not_seen_cutoff(self.on)
+        self.weeks_since_contact = None if last is None else (self.on - last).days // 7
 
 
 def rows_for(youths: Iterable[Youth]) -> list[Row]:
@@ -407,7 +398,8 @@ def rows_for(youths: Iterable[Youth]) -> list[Row]:
             .order_by("youth_id", "started_on", "id")
         ):
             situations[situation.youth_id] = str(situation)  # the latest started wins
-    return [Row(y, ", ".join(programmes.get(y.pk, [])), situations.get(y.pk, "")) for y in youths]
+    on = today()
+    return [Row(y, ", ".join(programmes.get(y.pk, [])), situations.get(y.pk, ""), on) for y in youths]
 
 
 def list_queryset_for_display(queryset: QuerySet[Youth]) -> QuerySet[Youth]:
