@@ -4,8 +4,8 @@ explanations out; no database, no Django), unit- and property-tested in tests/em
 The score (0 to 100) is the sum of six criteria, each a ratio between 0 and 1 times its weight:
 
 - **occupation** (35): 1 when the offer's ROME fiche is sought; 0.75 when a sought fiche is linked to it by a
-  ROME "mobilité" (in either direction); 0.5 when a sought fiche is in the same professional domain (D11…);
-  0 otherwise;
+  ROME "mobilité" (ROME proposes moving from the sought fiche to the offer's); 0.5 when a sought fiche is in
+  the same professional domain (D11…); 0 otherwise;
 - **skills** (20): the share of the offer's expected skills the young person has (declared, or shown in an
   experience); 0.5 when the offer lists none;
 - **distance** (20): from the home commune's centroid to the workplace's (haversine), against the reach: 1 at
@@ -98,7 +98,7 @@ class OfferFacts:
     skills: frozenset[int] = frozenset()
     licence_required: bool = False
     qualification_level: str = ""
-    #: Fiches linked to the offer's fiche by a ROME mobility, in either direction.
+    #: Fiches from which ROME proposes a mobility to the offer's fiche.
     linked_fiches: frozenset[str] = frozenset()
 
 

@@ -1,8 +1,8 @@
 """Ranking with the database: preselect in SQL, score in Python with the pure `matching` module.
 
 - **Candidates for an offer** (`/offres/<id>/candidats/`): the job profiles that look for a job, whose file is
-  active and in the user's zones (`access.scope_filter`), and that seek the offer's ROME fiche, a fiche linked
-  to it by a ROME mobility (either way) or a fiche of the same professional domain. One query on one table:
+  active and in the user's zones (`access.scope_filter`), and that seek the offer's ROME fiche, a fiche from
+  which ROME proposes a mobility to it, or a fiche of the same professional domain. One query on one table:
   the preselection goes through `SoughtOccupation` (fiche and domain stored, indexed) and reads the profile's
   derived match keys and its copy of the file's zone, commune, status and level (`JobProfile.zone` …), raw
   from the cursor (thousands of rows: no per-row conversion).
@@ -74,16 +74,17 @@ def _labels(
     )
 
 
-def linked_fiches(codes: set[str]) -> dict[str, set[str]]:
-    """For each given fiche, the fiches a ROME mobility links it to, in either direction (one query)."""
+def mobility_sources(fiche: str) -> set[str]:
+    """The fiches from which ROME proposes a mobility to this one (a young person seeking one of them may be
+    proposed an offer of this fiche). One query."""
+    return set(Mobility.objects.filter(target_id=fiche).values_list("source_id", flat=True))
+
+
+def mobility_targets(codes: set[str]) -> dict[str, set[str]]:
+    """For each given fiche, the fiches ROME proposes a mobility to (one query)."""
     links: dict[str, set[str]] = defaultdict(set)
-    for source, target in Mobility.objects.filter(
-        Q(source_id__in=codes) | Q(target_id__in=codes)
-    ).values_list("source_id", "target_id"):
-        if source in codes:
-            links[source].add(target)
-        if target in codes:
-            links[target].add(source)
+    for source, target in Mobility.objects.filter(source_id__in=codes).values_list("source_id", "target_id"):
+        links[source].add(target)
     return links
 
 
@@ -267,7 +268,7 @@ def candidates_for_offer(
     from maillage.youth.models import Youth
 
     today = today or timezone.localdate()
-    linked = linked_fiches({offer.fiche_id}).get(offer.fiche_id, set())
+    linked = mobility_sources(offer.fiche_id)
     facts = offer_facts(offer, linked=linked)
     places = commune_places()
     rows = raw_rows(preselected_profiles(offer, user, linked).values_list(*CANDIDATE_COLUMNS))
@@ -389,7 +390,7 @@ def offers_for_youth(
     if profile is None or not profile.fiche_codes:
         return 0, []
     candidate = candidate_facts(profile, youth)
-    links = linked_fiches(set(candidate.fiches))
+    links = mobility_targets(set(candidate.fiches))
     linked = {target for targets in links.values() for target in targets}
     places = commune_places()
     rows = raw_rows(

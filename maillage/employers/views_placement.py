@@ -179,7 +179,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
     profile = JobProfile.objects.filter(youth=youth).first()
     match = None
     if profile is not None:
-        linked = ranking.linked_fiches({offer.fiche_id}).get(offer.fiche_id, set())
+        linked = ranking.mobility_sources(offer.fiche_id)
         match = matching.evaluate(
             ranking.offer_facts(offer, linked=linked),
             ranking.candidate_facts(profile, youth),
