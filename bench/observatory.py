@@ -260,7 +260,10 @@ def main() -> None:
     if not args.write_docs:
         return
     step_labels = {key: label for key, label, _ in refresh.STEPS}
-    step_labels["stock"] = "Jeunes en dispositif en fin de mois (depuis les flux)"
+    step_labels["stock"] = (
+        "Jeunes en dispositif en fin de mois, and what was read of each young person (for the next "
+        "incremental run)"
+    )
     best = min((full, full2), key=lambda r: r.duration_seconds or 0)
     lines = [
         SECTION,
