@@ -564,39 +564,30 @@ def upper_bound(
 
 
 def top_by_bound(
-    bounded: Iterable[tuple[float, T]], scorer: Callable[[T], tuple[int, int]], limit: int
-) -> list[tuple[T, int]]:
-    """The `limit` best items by score (ties: ascending key), exactly as `top()` would rank them, but reading
-    the items by decreasing upper bound and stopping as soon as a bound cannot reach the `limit`-th score
-    found: most of thousands of preselected rows are never scored. `bounded` holds (upper bound, item) with
-    score(item) <= round(upper bound); `scorer` returns (score, key)."""
-    pairs = list(bounded)
-    # The rows in decreasing bound, lazily: a heap pops only the rows read before stopping.
-    order = [(-bound, index) for index, (bound, _) in enumerate(pairs)]
-    heapq.heapify(order)
-
-    def descending() -> Iterable[tuple[float, T]]:
-        while order:
-            negative, index = heapq.heappop(order)
-            yield -negative, pairs[index][1]
-
-    return top_of_descending(descending(), scorer, limit)
-
-
-def top_of_descending(
     bounded: Iterable[tuple[float, T]],
     scorer: Callable[[T], tuple[int, int]],
     limit: int,
     *,
-    slack: float = 0.0,
+    refine: Callable[[T], float] | None = None,
 ) -> list[tuple[T, int]]:
-    """`top_by_bound` for items that already come in decreasing upper bound (from the database, say: then
-    only the rows read before stopping are fetched). `slack` absorbs rounding differences of a bound computed
-    elsewhere (SQL floats)."""
+    """The `limit` best items by score (ties: ascending key), exactly as `top()` would rank them, but reading
+    the items by decreasing upper bound and stopping as soon as a bound cannot reach the `limit`-th score
+    found: most of thousands of preselected rows are never scored. `bounded` holds (upper bound, item) with
+    score(item) <= round(upper bound); `scorer` returns (score, key). `refine`, when given, returns a tighter
+    bound of an item read (computed only for the items read): an item it rules out is not scored."""
+    pairs = list(bounded)
+    # The rows in decreasing bound, lazily: a heap pops only the rows read before stopping.
+    order = [(-bound, index) for index, (bound, _) in enumerate(pairs)]
+    heapq.heapify(order)
     heap: list[tuple[int, int, int, T]] = []
-    for index, (bound, item) in enumerate(bounded):
-        if len(heap) >= limit and round(bound + slack) < heap[0][0]:
+    while order:
+        negative, index = heapq.heappop(order)
+        full = len(heap) >= limit
+        if full and round(-negative) < heap[0][0]:
             break
+        item = pairs[index][1]
+        if full and refine is not None and round(refine(item)) < heap[0][0]:
+            continue
         value, key = scorer(item)
         entry = (value, -key, index, item)
         if len(heap) < limit:

@@ -6,9 +6,10 @@
   the preselection goes through `SoughtOccupation` (fiche and domain stored, indexed) and reads the profile's
   derived match keys and its copy of the file's zone, commune, status and level (`JobProfile.zone` …), raw
   from the cursor (thousands of rows: no per-row conversion).
-- Each row gets an upper bound from every criterion but the skills (`matching.upper_bound`, cached by the
-  values each depends on), and rows are scored in decreasing bound until no remaining one can reach the
-  current top (`matching.top_by_bound`: the exact top, without reading most rows' skills). Only the `limit`
+- Each row gets an upper bound from its occupation tier and distance, refined with the contract, availability
+  and requirements for the rows read (`matching.upper_bound`, cached by the values each depends on); rows are
+  scored in decreasing bound until no remaining one can reach the current top (`matching.top_by_bound`: the
+  exact top, without scoring most rows). Only the `limit`
   best are explained and loaded for display — and
   checked against the file itself: a file archived or transferred since the profile's copy was made
   (nightly `sync_job_profiles`) is left out, a moved one is rescored with its real commune.
@@ -214,22 +215,6 @@ def _candidate(row: tuple, places: dict[int, matching.Place]) -> matching.Candid
     )
 
 
-def _candidate_bound(
-    facts: matching.OfferFacts, tier: str, row: tuple, places: dict[int, matching.Place], today: date
-) -> float:
-    """The best score this preselected row can reach whatever its skills (matching.upper_bound)."""
-    reach = matching.reach_of(row[6], row[4], row[5], row[7])
-    distance = matching.distance_ratio(
-        matching.haversine_km(places.get(row[11]) or matching.Place(""), facts.place), reach
-    )
-    contract = matching.CONTRACT_RATIOS[matching.contract_fit_of(facts.contract, _contracts(row[8]))]
-    availability = matching.availability_ratio(matching.days_late_of(facts.start_date, _date(row[9]), today))
-    licence, level = matching.requirement_parts_of(
-        facts.licence_required, facts.qualification_level, bool(row[4]), row[10] or ""
-    )
-    return matching.upper_bound(tier, distance, contract, availability, (licence + level) / 2)
-
-
 @dataclass
 class RankedCandidate:
     youth: Any
@@ -272,23 +257,47 @@ def candidates_for_offer(
     facts = offer_facts(offer, linked=linked)
     places = commune_places()
     rows = raw_rows(preselected_profiles(offer, user, linked).values_list(*CANDIDATE_COLUMNS))
-    # Upper bounds: every criterion but the skills, cached by the values they depend on (thousands of rows
-    # share a tier, a commune, a reach, contract wishes, an availability, a licence and a level).
-    bounds: dict[tuple, float] = {}
+    # Upper bounds, in two steps. Every row: its occupation tier and its distance ratio (cached by commune and
+    # reach: a few hundred values). Only the rows read, best first: the contract, availability and
+    # requirements too (`refine`, cached by their values); a row they rule out is not scored.
+    distances: dict[tuple[Any, int], float] = {}
     bounded = []
     for row in rows:
+        reach = matching.reach_of(row[6], row[4], row[5], row[7])
+        distance = distances.get((row[11], reach))
+        if distance is None:
+            place = places.get(row[11]) or matching.Place("")
+            distance = distances[(row[11], reach)] = matching.distance_ratio(
+                matching.haversine_km(place, facts.place), reach
+            )
         tier = matching.tier_of(facts.fiche, facts.domain, linked, row[1].split(), row[2])
-        wishes = row[8] if isinstance(row[8], str) else tuple(row[8] or ())
-        key = (tier, row[11], row[6], row[4], row[5], row[7], wishes, row[9], row[10])
-        bound = bounds.get(key)
-        if bound is None:
-            bound = bounds[key] = _candidate_bound(facts, tier, row, places, today)
-        bounded.append((bound, row))
+        bounded.append((matching.upper_bound(tier, distance), (tier, distance, row)))
+    refined: dict[tuple, float] = {}
 
-    def scorer(row: tuple) -> tuple[int, int]:
+    def refine(entry: tuple) -> float:
+        tier, distance, row = entry
+        wishes = row[8] if isinstance(row[8], str) else tuple(row[8] or ())
+        key = (tier, distance, wishes, row[9], row[4], row[10])
+        bound = refined.get(key)
+        if bound is None:
+            contract = matching.CONTRACT_RATIOS[matching.contract_fit_of(facts.contract, _contracts(row[8]))]
+            late = matching.days_late_of(facts.start_date, _date(row[9]), today)
+            licence, level = matching.requirement_parts_of(
+                facts.licence_required, facts.qualification_level, bool(row[4]), row[10] or ""
+            )
+            bound = refined[key] = matching.upper_bound(
+                tier, distance, contract, matching.availability_ratio(late), (licence + level) / 2
+            )
+        return bound
+
+    def scorer(entry: tuple) -> tuple[int, int]:
+        row = entry[2]
         return matching.score(facts, _candidate(row, places), today=today), row[0]
 
-    best = matching.top_by_bound(bounded, scorer, limit + SLACK)
+    best = [
+        (entry[2], value)
+        for entry, value in matching.top_by_bound(bounded, scorer, limit + SLACK, refine=refine)
+    ]
     ids = [row[0] for row, _ in best]
     # The rows shown, checked against the file itself (its copy on the profile may be a day old).
     youths = Youth.objects.select_related("commune").in_bulk(ids)

@@ -331,3 +331,26 @@ def test_ranking_by_upper_bound_gives_the_same_top(offer, pool, limit):
     by_bound = matching.top_by_bound(bounded, lambda c: (matching.score(offer, c, today=TODAY), c.key), limit)
     plain = matching.rank_candidates(offer, pool, today=TODAY, limit=limit)
     assert [(c.key, s) for c, s in by_bound] == [(c.key, s) for c, s in plain]
+
+
+@settings(max_examples=100)
+@given(offer=offers, pool=st.lists(candidates, max_size=40), limit=st.integers(1, 10))
+def test_ranking_with_a_refined_bound_gives_the_same_top(offer, pool, limit):
+    pool = [replace(c, key=i) for i, c in enumerate(pool)]
+
+    def distance(c):
+        return matching.distance_ratio(matching.haversine_km(c.place, offer.place), matching.reach_km(c))
+
+    def refine(c):
+        match = matching.evaluate(offer, c, today=TODAY)
+        _, _, dist, contract, availability, requirements = (x.ratio for x in match.criteria)
+        return matching.upper_bound(
+            matching.occupation_tier(offer, c), dist, contract, availability, requirements
+        )
+
+    coarse = [(matching.upper_bound(matching.occupation_tier(offer, c), distance(c)), c) for c in pool]
+    refined = matching.top_by_bound(
+        coarse, lambda c: (matching.score(offer, c, today=TODAY), c.key), limit, refine=refine
+    )
+    plain = matching.rank_candidates(offer, pool, today=TODAY, limit=limit)
+    assert [(c.key, s) for c, s in refined] == [(c.key, s) for c, s in plain]

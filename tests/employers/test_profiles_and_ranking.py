@@ -334,4 +334,3 @@ def test_offers_keep_the_codes_of_their_skills(login, referential, employer_offi
     )
     offer.refresh_from_db()
     assert offer.skill_codes == "100004"
-
