@@ -91,18 +91,30 @@ def pages() -> list[tuple[str, str, str]]:
     busiest = (
         Youth.objects.filter(counsellor=counsellor).annotate(n=Count("events")).order_by("-n", "pk").first()
     )
+    # A young person of the zone whose file is active: the exact searches find one file at every size.
     zone_youth = (
-        Youth.objects.filter(zone_id__in=counsellor.zone_ids()).exclude(phone="").order_by("-pk").first()
+        Youth.objects.active()
+        .filter(zone_id__in=counsellor.zone_ids())
+        .exclude(phone="")
+        .order_by("-pk")
+        .first()
     )
     c, m = counsellor.email, "responsable@demo.maillage.test"
     result = [
         ("Accueil conseiller·ère (portefeuille)", c, "/"),
         ("Portefeuille, page 2 triée par contact", c, "/?pf_tri=contact&pf_page=2"),
         ("Liste /jeunes/ (zone, par nom)", c, "/jeunes/"),
-        ("Liste, page 20", c, "/jeunes/?page=20"),
-        ("Recherche nom « martin »", c, "/jeunes/?q=martin"),
-        ("Recherche nom « le g »", c, "/jeunes/?q=le+g"),
-        ("Recherche nom + prénom « kev le »", c, "/jeunes/?q=kev+le"),
+        ("Liste, page 5", c, "/jeunes/?page=5"),
+        # Searches that fill a page of 50 at both sizes, then searches that find a handful of files.
+        ("Recherche nom « ma » (page pleine)", c, "/jeunes/?q=ma"),
+        ("Recherche nom « le » (page pleine)", c, "/jeunes/?q=le"),
+        ("Recherche nom + prénom exacts", c, "/jeunes/?" + urlencode({"q": zone_youth.search_key})),
+        (
+            "Recherche début de nom + prénom",
+            c,
+            "/jeunes/?"
+            + urlencode({"q": zone_youth.search_key[:3] + " " + zone_youth.search_key.split()[-1][:2]}),
+        ),
         (
             "Recherche date de naissance",
             c,
