@@ -13,6 +13,13 @@
 
 Use a database of its own: the generator replaces the generated files (`external_ref` "demo:…") when the
 size differs. The results go in docs/performance.md.
+
+On a machine shared with other work, two runs minutes apart do not see the same load. To compare two sizes
+fairly, give the smaller one as a baseline in a second database: each page is then measured on both
+databases in alternating blocks of requests, so that both see the same conditions, and the table gives the
+ratio of the p95:
+
+    .venv/bin/python bench/pages.py --youths 1000000 --baseline-db maillage_bench_10k --baseline-youths 10000
 """
 
 from __future__ import annotations
@@ -135,49 +142,95 @@ def pages() -> list[tuple[str, str, str]]:
     return result
 
 
-def measure(requests: int, out) -> list[dict]:
-    from django.db import connection, reset_queries
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+def use_database(name: str) -> None:
+    """Point the default connection at another database of the same server (closed, reopened lazily)."""
+    from django.db import connection
 
-    from maillage.accounts.models import User
+    connection.close()
+    connection.settings_dict["NAME"] = name
 
-    clients: dict[str, Client] = {}
-    rows = []
-    for label, email, url in pages():
-        client = clients.get(email)
-        if client is None:
-            client = clients[email] = Client()
-            client.force_login(
-                User.objects.get(email=email), backend="maillage.accounts.backends.EmailBackend"
-            )
-        for _ in range(3):  # warm-up: templates, caches, connection
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-        sql_times = []
-        for _ in range(10):  # the database's share: the summed duration of the page's queries
+
+class Site:
+    """One database: its pages and logged-in clients."""
+
+    def __init__(self, name: str):
+        from django.test import Client
+
+        from maillage.accounts.models import User
+
+        self.name = name
+        use_database(name)
+        self.pages = pages()
+        self.clients: dict[str, Client] = {}
+        for _, email, _ in self.pages:
+            if email not in self.clients:
+                client = self.clients[email] = Client()
+                client.force_login(
+                    User.objects.get(email=email), backend="maillage.accounts.backends.EmailBackend"
+                )
+
+    def get(self, index: int):
+        _, email, url = self.pages[index]
+        response = self.clients[email].get(url)
+        assert response.status_code == 200, (self.name, url, response.status_code)
+        return response
+
+    def sql(self, index: int) -> tuple[int, float]:
+        """(queries, median summed duration of the queries in ms) over 10 requests."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        durations = []
+        for _ in range(10):
             with CaptureQueriesContext(connection) as ctx:
-                client.get(url)
-            sql_times.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
-        queries = len(ctx)  # now: the log is reset below
+                self.get(index)
+            durations.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
+        return len(ctx), statistics.median(durations)
+
+    def timed(self, index: int, count: int) -> list[float]:
+        from django.db import reset_queries
+
         timings = []
-        for _ in range(requests):
+        for _ in range(count):
             start = time.perf_counter()
-            response = client.get(url)
+            self.get(index)
             timings.append((time.perf_counter() - start) * 1000)
             reset_queries()
-        rows.append(
-            {
-                "label": label,
-                "url": url,
-                "queries": queries,
-                "sql": statistics.median(sql_times),
-                "p50": statistics.median(timings),
-                "p95": percentile(timings, 0.95),
-                "max": max(timings),
-            }
-        )
-        print(f"  {label:<42} p50 {rows[-1]['p50']:6.1f} ms  p95 {rows[-1]['p95']:6.1f} ms", file=out)
+        return timings
+
+
+def measure(sites: list[Site], requests: int, out, block: int = 10) -> list[dict]:
+    """Each page on each site: warm-up, query count and SQL time, then `requests` timed requests, taken in
+    alternating blocks when there are several sites."""
+    rows = []
+    for index, (label, _, _) in enumerate(sites[0].pages):
+        row: dict = {"label": label, "sites": []}
+        stats = []
+        for site in sites:
+            use_database(site.name)
+            for _ in range(3):  # warm-up: templates, caches, connection
+                site.get(index)
+            stats.append(site.sql(index))
+        timings: list[list[float]] = [[] for _ in sites]
+        while len(timings[0]) < requests:
+            for position, site in enumerate(sites):
+                if len(sites) > 1:
+                    use_database(site.name)
+                    site.get(index)  # reconnects: not timed
+                timings[position] += site.timed(index, min(block, requests - len(timings[position])))
+        for (queries, sql), values in zip(stats, timings, strict=True):
+            row["sites"].append(
+                {
+                    "queries": queries,
+                    "sql": sql,
+                    "p50": statistics.median(values),
+                    "p95": percentile(values, 0.95),
+                    "max": max(values),
+                }
+            )
+        rows.append(row)
+        figures = "   ".join(f"p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms" for r in row["sites"])
+        print(f"  {label:<48} {figures}", file=out)
     return rows
 
 
@@ -194,11 +247,20 @@ def machine() -> str:
     return f"{os.cpu_count()} cœurs ({cpu}), Python {platform.python_version()}, charge moyenne {load:.1f}"
 
 
+def counts(name: str) -> tuple[int, int]:
+    from maillage.youth.models import Event, Youth
+
+    use_database(name)
+    return Youth.objects.count(), Event.objects.count()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--youths", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--baseline-db", default="", help="Database of the smaller population (same server).")
+    parser.add_argument("--baseline-youths", type=int, default=10_000)
     args = parser.parse_args()
 
     import django
@@ -209,22 +271,47 @@ def main() -> None:
     out = sys.stdout
     if connection.vendor != "postgresql":
         print("Attention : mesurez sur PostgreSQL (DATABASE_URL=postgres://…).", file=out)
+    main_db = connection.settings_dict["NAME"]
     generation = prepare(args.youths, args.seed, out)
-    from maillage.youth.models import Event, Youth
-
-    total = Youth.objects.count()
-    events = Event.objects.count()
-    print(f"\nMesures ({args.requests} requêtes par page) :", file=out)
-    rows = measure(args.requests, out)
-    print(f"\n{total:,} jeunes, {events:,} événements — {machine()}".replace(",", " "), file=out)
+    databases = [(main_db, args.youths)]
+    if args.baseline_db:
+        use_database(args.baseline_db)
+        prepare(args.baseline_youths, args.seed, out)
+        databases.insert(0, (args.baseline_db, args.baseline_youths))
+    sizes = {name: counts(name) for name, _ in databases}
+    sites = [Site(name) for name, _ in databases]
+    print(f"\nMesures ({args.requests} requêtes par page et par base) :", file=out)
+    rows = measure(sites, args.requests, out)
+    print("", file=out)
+    for name, (youths, events) in sizes.items():
+        print(f"{name} : {youths:,} jeunes, {events:,} événements".replace(",", " "), file=out)
+    print(machine(), file=out)
     if generation:
         print(f"Génération : {generation:.0f} s", file=out)
-    print("\n| Page | Requêtes SQL | dont SQL (ms) | p50 (ms) | p95 (ms) | max (ms) |", file=out)
-    print("|---|---:|---:|---:|---:|---:|", file=out)
+    if len(sites) == 1:
+        print("\n| Page | Requêtes SQL | dont SQL (ms) | p50 (ms) | p95 (ms) | max (ms) |", file=out)
+        print("|---|---:|---:|---:|---:|---:|", file=out)
+        for row in rows:
+            r = row["sites"][0]
+            print(
+                f"| {row['label']} | {r['queries']} | {r['sql']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} "
+                f"| {r['max']:.1f} |",
+                file=out,
+            )
+        return
+    small, large = (f"{youths:,}".replace(",", " ") for _, youths in databases)
+    print(
+        f"\n| Page | Requêtes SQL | SQL {small} (ms) | SQL {large} (ms) | p50 {small} | p95 {small} "
+        f"| p50 {large} | p95 {large} | ratio p95 |",
+        file=out,
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|", file=out)
     for row in rows:
+        a, b = row["sites"]
+        queries = str(a["queries"]) if a["queries"] == b["queries"] else f"{a['queries']} / {b['queries']}"
         print(
-            f"| {row['label']} | {row['queries']} | {row['sql']:.1f} | {row['p50']:.1f} | {row['p95']:.1f} "
-            f"| {row['max']:.1f} |",
+            f"| {row['label']} | {queries} | {a['sql']:.1f} | {b['sql']:.1f} | {a['p50']:.1f} "
+            f"| {a['p95']:.1f} | {b['p50']:.1f} | {b['p95']:.1f} | {b['p95'] / a['p95']:.2f} |",
             file=out,
         )
 
