@@ -39,7 +39,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 WEIGHTS: dict[str, int] = {
     "occupation": 35,
@@ -563,6 +563,58 @@ def upper_bound(
     return _sum(OCCUPATION_RATIOS[tier], 1.0, distance, contract, availability, requirements)
 
 
+class Top:
+    """The `limit` best items by score (ties: ascending key), fed batch by batch (`add`), exactly as `top()`
+    would rank them all at once, while reading each batch by decreasing upper bound and stopping as soon as a
+    bound cannot reach the `limit`-th score found: most rows are never scored. `threshold` is that score once
+    `limit` items are held (what a later batch must reach: a caller may skip fetching what cannot)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._heap: list[tuple[int, int, int, Any]] = []
+        self._counter = 0
+
+    @property
+    def threshold(self) -> int | None:
+        return self._heap[0][0] if len(self._heap) >= self.limit else None
+
+    def add(
+        self,
+        bounded: Iterable[tuple[float, T]],
+        scorer: Callable[[T], tuple[int, int]],
+        *,
+        refine: Callable[[T], float] | None = None,
+    ) -> Top:
+        """`bounded` holds (upper bound, item) with score(item) <= round(upper bound); `scorer` returns
+        (score, key). `refine`, when given, returns a tighter bound of an item read (computed only for the
+        items read): an item it rules out is not scored."""
+        pairs = list(bounded)
+        # The rows in decreasing bound, lazily: a heap pops only the rows read before stopping.
+        order = [(-bound, index) for index, (bound, _) in enumerate(pairs)]
+        heapq.heapify(order)
+        heap = self._heap
+        while order:
+            negative, index = heapq.heappop(order)
+            full = len(heap) >= self.limit
+            if full and round(-negative) < heap[0][0]:
+                break
+            item = pairs[index][1]
+            if full and refine is not None and round(refine(item)) < heap[0][0]:
+                continue
+            value, key = scorer(item)
+            self._counter += 1
+            entry = (value, -key, self._counter, item)
+            if len(heap) < self.limit:
+                heapq.heappush(heap, entry)
+            elif entry[:2] > heap[0][:2]:
+                heapq.heapreplace(heap, entry)
+        return self
+
+    def result(self) -> list[tuple[Any, int]]:
+        ordered = sorted(self._heap, key=lambda e: (e[0], e[1]), reverse=True)
+        return [(item, value) for value, _, _, item in ordered]
+
+
 def top_by_bound(
     bounded: Iterable[tuple[float, T]],
     scorer: Callable[[T], tuple[int, int]],
@@ -570,31 +622,24 @@ def top_by_bound(
     *,
     refine: Callable[[T], float] | None = None,
 ) -> list[tuple[T, int]]:
-    """The `limit` best items by score (ties: ascending key), exactly as `top()` would rank them, but reading
-    the items by decreasing upper bound and stopping as soon as a bound cannot reach the `limit`-th score
-    found: most of thousands of preselected rows are never scored. `bounded` holds (upper bound, item) with
-    score(item) <= round(upper bound); `scorer` returns (score, key). `refine`, when given, returns a tighter
-    bound of an item read (computed only for the items read): an item it rules out is not scored."""
-    pairs = list(bounded)
-    # The rows in decreasing bound, lazily: a heap pops only the rows read before stopping.
-    order = [(-bound, index) for index, (bound, _) in enumerate(pairs)]
-    heapq.heapify(order)
-    heap: list[tuple[int, int, int, T]] = []
-    while order:
-        negative, index = heapq.heappop(order)
-        full = len(heap) >= limit
-        if full and round(-negative) < heap[0][0]:
-            break
-        item = pairs[index][1]
-        if full and refine is not None and round(refine(item)) < heap[0][0]:
-            continue
-        value, key = scorer(item)
-        entry = (value, -key, index, item)
-        if len(heap) < limit:
-            heapq.heappush(heap, entry)
-        elif entry[:2] > heap[0][:2]:
-            heapq.heapreplace(heap, entry)
-    return [(item, value) for value, _, _, item in sorted(heap, key=lambda e: (e[0], e[1]), reverse=True)]
+    """`Top` in one batch (see there)."""
+    return Top(limit).add(bounded, scorer, refine=refine).result()
+
+
+def distance_needed(tier: str, threshold: int) -> float:
+    """The least distance ratio a match of this tier needs to reach `threshold` (rounded), every other
+    criterion full: below it, a row cannot enter a top whose last score is `threshold`."""
+    return 1 - (max_score(tier) - (threshold - 0.5)) / W_DISTANCE
+
+
+def reach_factor(distance: float) -> float | None:
+    """The largest km / reach ratio that still gives at least this distance ratio (the inverse of
+    `distance_ratio`): the place must be within reach × factor. None when no distance gives it (above 1)."""
+    if distance > 1:
+        return None
+    if distance >= EDGE_RATIO:
+        return (1 - distance) / (1 - EDGE_RATIO)
+    return 2 - max(distance, 0.0) / EDGE_RATIO
 
 
 def rank_candidates(
