@@ -405,7 +405,7 @@ def candidates_for_offer(
         )
         for candidate, _ in checked
     ]
-    return CandidateRanking(offer, len(rows), result)
+    return CandidateRanking(offer, examined, result)
 
 
 # --- Offers for a young person --------------------------------------------------------------------------
