@@ -372,7 +372,7 @@ def measure(runs: int, seed: int, out) -> list[dict]:
             reset_queries()
         with CaptureQueriesContext(connection) as ctx:
             ranking.candidates_for_offer(offers[0], user=officer)
-        record(label, timings, f"{n(min(sizes))}–{n(max(sizes))} jeunes examinés", len(ctx))
+        record(label, timings, f"{n(min(sizes))}–{n(max(sizes))} jeunes présélectionnés", len(ctx))
 
     timings, sizes = [], []
     for profile in profiles:

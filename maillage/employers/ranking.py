@@ -24,7 +24,6 @@ and stay under 300 ms at 100,000 young people / 50,000 offers (bench/matching.py
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -237,7 +236,7 @@ class CandidateRanking:
 
 
 def preselected_profiles(offer: Offer, user: Any, linked: set[str]) -> QuerySet[JobProfile]:
-    """The whole SQL preselection: looking, active file in the user's zones, seeking a close occupation."""
+    """The SQL preselection: looking, active file in the user's zones, seeking a close occupation."""
     scope = access.scope_filter(user, "zone_id")
     if scope is None:
         return JobProfile.objects.none()
@@ -247,72 +246,33 @@ def preselected_profiles(offer: Offer, user: Any, linked: set[str]) -> QuerySet[
     return JobProfile.objects.looking().filter(scope, pk__in=close)
 
 
-def reachable(distance: float, kms: dict[int, float | None]) -> Q:
-    """A condition on profiles: their distance ratio to the workplace can be at least `distance` (a necessary
-    condition, from each commune's distance and the profile's reach; `kms`: km by commune, None unknown)."""
-    if distance <= 0:
-        return Q()
-    factor = matching.reach_factor(distance)
-    if factor is None:
-        return Q(pk__lt=0)  # nothing; still one query, so that the page's count never varies
-    condition = Q(pk__lt=0)
-    if distance <= matching.UNKNOWN_DISTANCE:
-        condition |= Q(commune_id__in=[c for c, km in kms.items() if km is None]) | Q(commune_id__isnull=True)
-    known = {c: km for c, km in kms.items() if km is not None}
-
-    def within(reach: int) -> list[int]:
-        return [c for c, km in known.items() if km <= factor * reach]
-
-    vehicle = Q(driving_licence=True, has_vehicle=True, public_transport_only=False)
-    default = Q(max_distance_km__isnull=True)
-    condition |= default & vehicle & Q(commune_id__in=within(matching.REACH_WITH_VEHICLE_KM))
-    condition |= default & ~vehicle & Q(commune_id__in=within(matching.REACH_WITHOUT_VEHICLE_KM))
-    # A maximum distance given: it must be at least km / factor (grouped by whole kilometres, rounded down).
-    needed: dict[int, list[int]] = defaultdict(list)
-    for commune, km in known.items():
-        needed[0 if km <= 0 else (math.floor(km / factor) if factor > 0 else 10**6)].append(commune)
-    for minimum, communes in sorted(needed.items()):
-        condition |= Q(commune_id__in=communes, max_distance_km__gte=minimum)
-    return condition
-
-
 def candidates_for_offer(
     offer: Offer, *, user: Any, today: date | None = None, limit: int = CANDIDATES_SHOWN
 ) -> CandidateRanking:
-    """The best candidates for an offer, explained. `offer` comes with fiche__domain and commune loaded.
-
-    Two queries, always: the profiles seeking the offer's fiche, ranked; then those seeking a ROME-mobility
-    fiche or one of the same domain, restricted in SQL to those whose distance can still reach the top found
-    so far (`reachable`), ranked with the first ones.
-    """
+    """The best candidates for an offer, explained. `offer` comes with fiche__domain and commune loaded."""
     from maillage.youth.models import Youth
 
     today = today or timezone.localdate()
     linked = mobility_sources(offer.fiche_id)
     facts = offer_facts(offer, linked=linked)
     places = commune_places()
-    top = matching.Top(limit + SLACK)
-    scope = access.scope_filter(user, "zone_id")
-    examined = 0
+    rows = raw_rows(preselected_profiles(offer, user, linked).values_list(*CANDIDATE_COLUMNS))
     # Upper bounds, in two steps. Every row: its occupation tier and its distance ratio (cached by commune and
     # reach: a few hundred values). Only the rows read, best first: the contract, availability and
     # requirements too (`refine`, cached by their values); a row they rule out is not scored.
     distances: dict[tuple[Any, int], float] = {}
+    bounded = []
+    for row in rows:
+        reach = matching.reach_of(row[6], row[4], row[5], row[7])
+        distance = distances.get((row[11], reach))
+        if distance is None:
+            place = places.get(row[11]) or matching.Place("")
+            distance = distances[(row[11], reach)] = matching.distance_ratio(
+                matching.haversine_km(place, facts.place), reach
+            )
+        tier = matching.tier_of(facts.fiche, facts.domain, linked, row[1].split(), row[2])
+        bounded.append((matching.upper_bound(tier, distance), (tier, distance, row)))
     refined: dict[tuple, float] = {}
-
-    def bounded(rows: list[tuple]) -> list[tuple[float, tuple]]:
-        result = []
-        for row in rows:
-            reach = matching.reach_of(row[6], row[4], row[5], row[7])
-            distance = distances.get((row[11], reach))
-            if distance is None:
-                place = places.get(row[11]) or matching.Place("")
-                distance = distances[(row[11], reach)] = matching.distance_ratio(
-                    matching.haversine_km(place, facts.place), reach
-                )
-            tier = matching.tier_of(facts.fiche, facts.domain, linked, row[1].split(), row[2])
-            result.append((matching.upper_bound(tier, distance), (tier, distance, row)))
-        return result
 
     def refine(entry: tuple) -> float:
         tier, distance, row = entry
@@ -334,24 +294,10 @@ def candidates_for_offer(
         row = entry[2]
         return matching.score(facts, _candidate(row, places), today=today), row[0]
 
-    if scope is not None:
-        base = JobProfile.objects.looking().filter(scope)
-        exact = SoughtOccupation.objects.filter(fiche_id=facts.fiche).values("profile_id")
-        rows = raw_rows(base.filter(pk__in=exact).values_list(*CANDIDATE_COLUMNS))
-        top.add(bounded(rows), scorer, refine=refine)
-        examined += len(rows)
-        close = SoughtOccupation.objects.filter(Q(fiche_id__in=linked) | Q(domain_id=facts.domain)).values(
-            "profile_id"
-        )
-        others = base.filter(pk__in=close).exclude(pk__in=exact)
-        if top.threshold is not None:
-            # Those rows are mobility or domain ones: at best the mobility tier's score.
-            kms = {pk: matching.haversine_km(place, facts.place) for pk, place in places.items()}
-            others = others.filter(reachable(matching.distance_needed("mobility", top.threshold), kms))
-        rows = raw_rows(others.values_list(*CANDIDATE_COLUMNS))
-        top.add(bounded(rows), scorer, refine=refine)
-        examined += len(rows)
-    best = [(entry[2], value) for entry, value in top.result()]
+    best = [
+        (entry[2], value)
+        for entry, value in matching.top_by_bound(bounded, scorer, limit + SLACK, refine=refine)
+    ]
     ids = [row[0] for row, _ in best]
     # The rows shown, checked against the file itself (its copy on the profile may be a day old).
     youths = Youth.objects.select_related("commune").in_bulk(ids)
@@ -405,7 +351,7 @@ def candidates_for_offer(
         )
         for candidate, _ in checked
     ]
-    return CandidateRanking(offer, examined, result)
+    return CandidateRanking(offer, len(rows), result)
 
 
 # --- Offers for a young person --------------------------------------------------------------------------
