@@ -410,10 +410,20 @@ def paginate_rows(
     queryset: QuerySet[Youth], page_number: Any, per_page: int = LIST_PAGE_SIZE, cap: int | None = None
 ) -> tuple[Page, list[Row]]:
     """One page of files, in two steps: the page's ids (read from an index alone when the filters and the
-    order are index columns, however deep the page), then those files with what the rows show."""
-    paginator = CappedPaginator(queryset.values_list("pk", flat=True), per_page, cap=cap)
+    order are index columns, however deep the page), then those files with what the rows show.
+
+    On the first page, the ids are read first (one more than a page): when they do not fill the page — an
+    exact name, a birth date, a phone number — they are the count too, and no count query runs.
+    """
+    ids_queryset = queryset.values_list("pk", flat=True)
+    paginator = CappedPaginator(ids_queryset, per_page, cap=cap)
+    first: list[int] | None = None
+    if str(page_number or "1").strip() == "1":
+        first = list(ids_queryset[: per_page + 1])
+        if len(first) <= per_page:
+            paginator.__dict__["count"] = len(first)  # fills the cached_property: no COUNT query
     page = paginator.get_page(page_number)
-    ids = list(page.object_list)
+    ids = first[:per_page] if first is not None and page.number == 1 else list(page.object_list)
     loaded = {y.pk: y for y in list_queryset_for_display(Youth.objects.filter(pk__in=ids))} if ids else {}
     page.object_list = [loaded[pk] for pk in ids if pk in loaded]
     return page, rows_for(page.object_list)

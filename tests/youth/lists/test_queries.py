@@ -46,24 +46,26 @@ def _same_at_two_sizes(browser, urls, grow, django_assert_max_num_queries, ceili
 
 
 def test_caseload_home_page(login, counsellor_a, commune_a, cej, django_assert_max_num_queries):
-    grow_caseload(counsellor_a, commune_a, 3, cej=cej)
+    # Full pages (20 files) at both sizes: a first page that is not full is its own count (one query less).
+    grow_caseload(counsellor_a, commune_a, 42, cej=cej)
     browser = login(counsellor_a)
     _same_at_two_sizes(
         browser,
-        ["/", "/?pf_tri=contact&pf_page=2", "/?pf_q=famille"],
-        lambda: grow_caseload(counsellor_a, commune_a, 45, cej=cej, start=3),
+        ["/", "/?pf_tri=contact&pf_page=2", "/?pf_q=famille", "/?pf_q=prenom001"],
+        lambda: grow_caseload(counsellor_a, commune_a, 40, cej=cej, start=42),
         django_assert_max_num_queries,
     )
 
 
 def test_list_and_search(login, counsellor_a, commune_a, cej, django_assert_max_num_queries):
     grow_caseload(counsellor_a, commune_a, 3, cej=cej)
+    YouthFactory.create_batch(100, commune=commune_a, counsellor=counsellor_a, last_name="Famille")
     browser = login(counsellor_a)
     urls = [
         "/jeunes/",
         "/jeunes/?q=famille",
         "/jeunes/?q=prenom00",
-        f"/jeunes/?tri=contact&conseiller={counsellor_a.pk}&dispositif=cej&situation=job&age=18-21",
+        f"/jeunes/?tri=contact&conseiller={counsellor_a.pk}&dispositif=cej&situation=job&age=18-21&page=2",
         "/jeunes/?frein=housing&page=2",
     ]
     _same_at_two_sizes(

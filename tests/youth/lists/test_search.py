@@ -258,5 +258,6 @@ def test_capped_count(login, counsellor_a, commune_a, monkeypatch):
     monkeypatch.setattr(caseload, "COUNT_CAP", 3)
     for n in range(5):
         YouthFactory(commune=commune_a, last_name=f"Nombreux{n}")
-    page = _names(login(counsellor_a).get("/jeunes/"))
+    assert "5 jeunes" in _names(login(counsellor_a).get("/jeunes/"))  # a first page not full is its count
+    page = _names(login(counsellor_a).get("/jeunes/", {"page": 2}))
     assert "plus de 3 jeunes" in page
