@@ -51,3 +51,13 @@ def test_two_factor_is_on_by_default_in_production():
     result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["True", "True"]
+
+
+def test_migration_check_runs_without_a_secret_key_but_serving_commands_do_not():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = _manage("makemigrations", "--check", "--dry-run", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+    refused = _manage("migrate", "--plan", env=env)
+    assert refused.returncode != 0
+    assert "SECRET_KEY" in refused.stderr
