@@ -132,6 +132,8 @@ def generate_portal_demo(*, today: date | None = None) -> list[str]:
             site=site,
             status=EventStatus.ATTENDED,
             themes=["project"],
+            notes="Nous avons parlé de la logistique. Pour la prochaine fois : mettre ton CV à jour.",
+            is_internal=False,
         )
         slot = (
             Slot.objects.filter(
@@ -170,6 +172,18 @@ def generate_portal_demo(*, today: date | None = None) -> list[str]:
             by=account.user, thread=thread, body="Merci ! J'ai mis mon CV à jour.", from_youth=True
         )
         report.append("Rendez-vous, plan d'actions et messages ajoutés.")
+
+    if not youth.notes.shareable().exists():  # « Mon suivi »: one shared note, one kept internal
+        youth_services.add_note(
+            by=counsellor,
+            youth=youth,
+            text="Bravo pour ton CV ! Je t'envoie la date de la prochaine visite de l'AFPA.",
+            is_internal=False,
+        )
+        youth_services.add_note(
+            by=counsellor, youth=youth, text="À revoir en comité d'antenne (note interne).", is_internal=True
+        )
+        report.append("Notes de suivi ajoutées (une partagée, une interne).")
 
     if not PreRegistration.objects.pending().filter(zone=zone).exists():
         created = 0

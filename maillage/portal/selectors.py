@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from maillage.youth.enums import ActionStatus, GoalStatus
-from maillage.youth.models import Action, Event, Goal, Youth
+from maillage.youth.enums import ActionStatus, EventKind, EventStatus, GoalStatus
+from maillage.youth.models import Action, Event, Goal, Note, Youth
 
 from .access import staff_corrections, staff_threads, worklist_youths
 from .enums import InvitationStatus
@@ -79,6 +81,104 @@ def unread_for_youth(youth: Youth) -> int:
     return Thread.objects.filter(youth=youth).aggregate(
         n=Count("messages", filter=Q(messages__from_youth=False, messages__read_at__isnull=True))
     )["n"]
+
+
+# ------------------------------------------------------------------------------------ notes shared with me
+
+#: How many shared notes a page of « Mon suivi » shows.
+SHARED_NOTES_PER_PAGE = 20
+
+#: The kind of event a shared note comes from, in the portal's words (translated with the portal).
+EVENT_KIND_TEXTS: dict[str, Any] = {
+    EventKind.APPOINTMENT: _("Rendez-vous individuel"),
+    EventKind.WORKSHOP: _("Atelier"),
+    EventKind.INFORMATION: _("Réunion d'information"),
+    EventKind.MESSAGE: _("Message"),
+}
+
+#: The only columns read: what the young person may see, nothing else of the note, the event or the staff.
+_SHARED_COLUMNS = ("source", "row_id", "at", "body", "event_kind", "writer")
+
+
+@dataclass(frozen=True)
+class SharedNote:
+    """A note the counsellor shared with the young person: a note on the file, or the notes of an event."""
+
+    at: datetime
+    text: str
+    #: The first name of the note's author, or of the event's counsellor ("" when unknown or deleted).
+    first_name: str
+    #: "" for a note on the file, else the event's kind code.
+    event_kind: str
+
+    @property
+    def month(self) -> date:
+        """The first day of the (local) month, to group the list by month."""
+        return timezone.localtime(self.at).date().replace(day=1)
+
+    @property
+    def is_event(self) -> bool:
+        return bool(self.event_kind)
+
+    @property
+    def kind_label(self) -> str:
+        return str(EVENT_KIND_TEXTS.get(self.event_kind, EVENT_KIND_TEXTS[EventKind.APPOINTMENT]))
+
+
+def shared_notes(youth: Youth, *, now: datetime | None = None) -> QuerySet:
+    """What the counsellors shared with the young person, newest first, as one query (a UNION of rows):
+
+    - the file's notes not marked internal (`Note.objects.shareable()`), dated when written;
+    - the notes of events not marked internal, once the event has taken place (past, or attended),
+      dated on the event.
+
+    Only the columns of `_SHARED_COLUMNS` are selected; slice or paginate it, then `as_shared_notes()`."""
+    now = now or timezone.now()
+    text = CharField()
+    notes = (
+        Note.objects.filter(youth=youth)
+        .shareable()
+        .exclude(text="")
+        .annotate(
+            source=Value("note", output_field=text),
+            row_id=F("pk"),
+            at=F("created"),
+            body=F("text"),
+            event_kind=Value("", output_field=text),
+            writer=F("author__first_name"),
+        )
+        .values(*_SHARED_COLUMNS)
+        .order_by()  # no default ordering inside a UNION
+    )
+    events = (
+        Event.objects.filter(youth=youth, is_internal=False)
+        .exclude(notes="")
+        .filter(Q(starts_at__lte=now) | Q(status=EventStatus.ATTENDED))
+        .annotate(
+            source=Value("event", output_field=text),
+            row_id=F("pk"),
+            at=F("starts_at"),
+            body=F("notes"),
+            event_kind=F("kind"),
+            writer=F("counsellor__first_name"),
+        )
+        .values(*_SHARED_COLUMNS)
+        .order_by()  # no default ordering inside a UNION
+    )
+    return notes.union(events, all=True).order_by("-at", "-source", "-row_id")
+
+
+def as_shared_notes(rows) -> list[SharedNote]:
+    return [
+        SharedNote(
+            at=row["at"], text=row["body"], first_name=row["writer"] or "", event_kind=row["event_kind"]
+        )
+        for row in rows
+    ]
+
+
+def latest_shared_notes(youth: Youth, *, limit: int = 1) -> list[SharedNote]:
+    return as_shared_notes(shared_notes(youth)[:limit])
 
 
 # --------------------------------------------------------------------------------------------------- staff

@@ -30,6 +30,7 @@ urlpatterns = [
     path("portail/rendez-vous/<int:pk>/avis/", space.feedback, name="feedback"),
     path("portail/plan/", space.plan, name="plan"),
     path("portail/plan/actions/<int:pk>/faite/", space.action_done, name="action_done"),
+    path("portail/suivi/", space.shared_notes, name="shared_notes"),
     path("portail/messages/", space.message_list, name="messages"),
     path("portail/messages/<int:pk>/", space.thread, name="thread"),
     path("portail/messages/pieces/<int:pk>/", space.attachment, name="attachment"),

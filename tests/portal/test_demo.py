@@ -41,12 +41,15 @@ def test_generate_portal_demo(demo_territory, capsys):
     assert Event.objects.filter(youth=youth, status="attended").count() == 1
     assert Goal.objects.get(youth=youth).actions.count() == 3
     assert Thread.objects.get(youth=youth).messages.count() == 2
+    assert youth.notes.shareable().count() == 1 and youth.notes.count() == 2
+    assert Event.objects.filter(youth=youth, is_internal=False).exclude(notes="").count() == 1
     assert PreRegistration.objects.pending().filter(zone=demo_territory).count() == 3
     counts = (
         Slot.objects.count(),
         Thread.objects.count(),
         PreRegistration.objects.count(),
         Event.objects.count(),
+        youth.notes.count(),
     )
     call_command("generate_portal_demo")
     assert (
@@ -54,6 +57,7 @@ def test_generate_portal_demo(demo_territory, capsys):
         Thread.objects.count(),
         PreRegistration.objects.count(),
         Event.objects.count(),
+        youth.notes.count(),
     ) == (counts)
 
 

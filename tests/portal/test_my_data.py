@@ -73,8 +73,9 @@ def test_pdf_is_readable(youth_client, full_file):
 
 
 def test_internal_notes_never_appear_on_portal_pages(youth_client, full_file):
-    for name in ("portal:home", "portal:appointments", "portal:plan", "portal:messages", "portal:documents",
-                 "portal:job", "portal:my_data", "portal:access_log"):  # fmt: skip
+    for name in ("portal:home", "portal:appointments", "portal:plan", "portal:shared_notes",
+                 "portal:messages", "portal:documents", "portal:job", "portal:my_data",
+                 "portal:access_log"):  # fmt: skip
         content = text(youth_client.get(reverse(name)))
         for secret in (INTERNAL, "Dort chez une amie", "à surveiller", "Pas motivé"):
             assert secret not in content, (name, secret)

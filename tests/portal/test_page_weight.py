@@ -27,6 +27,7 @@ YOUTH_PAGES = [
     "portal:appointments",
     "portal:slots",
     "portal:plan",
+    "portal:shared_notes",
     "portal:messages",
     "portal:documents",
     "portal:job",

@@ -123,8 +123,8 @@ def test_a_young_person_gets_404_on_anyone_elses_rows(youth_client, other_rows, 
 )
 def test_other_roles_get_404_on_the_young_persons_pages(request, login, persona):
     client = login(request.getfixturevalue(persona))
-    for name in ("portal:home", "portal:appointments", "portal:plan", "portal:messages", "portal:my_data",
-                 "portal:my_data_json"):  # fmt: skip
+    for name in ("portal:home", "portal:appointments", "portal:plan", "portal:shared_notes",
+                 "portal:messages", "portal:my_data", "portal:my_data_json"):  # fmt: skip
         assert client.get(reverse(name)).status_code == 404, name
 
 

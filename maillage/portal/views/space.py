@@ -54,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "todo_count": len(todo),
             "unread": selectors.unread_for_youth(youth),
             "feedback_due": list(services.events_awaiting_feedback(youth)[:3]),
+            "latest_notes": selectors.latest_shared_notes(youth),
         },
     )
 
@@ -257,6 +258,22 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         _flash(request, _("Bravo ! « %(title)s » est fait.") % {"title": action.title})
     return redirect("portal:plan")
+
+
+# ------------------------------------------------------------------------------------- notes shared with me
+
+
+@youth_page
+@require_GET
+def shared_notes(request: HttpRequest) -> HttpResponse:
+    """« Mon suivi »: the notes the counsellors shared (never the internal ones), newest first, by page."""
+    youth = request.portal_youth  # type: ignore[attr-defined]
+    page = paginate(request, selectors.shared_notes(youth), per_page=selectors.SHARED_NOTES_PER_PAGE)
+    return render(
+        request,
+        "portal/space/shared_notes.html",
+        {"page": page, "entries": selectors.as_shared_notes(page.object_list)},
+    )
 
 
 # ------------------------------------------------------------------------------------------------- messages
