@@ -105,6 +105,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's form renderer with the common widget templates rendered in Python (maillage/core/widgets.py).
+FORM_RENDERER = "maillage.core.widgets.FastTemplates"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'maillage.sqlite3'}",
@@ -154,7 +157,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 # Lock by account: an IP-based lockout would lock out a whole office behind one NAT address.
 AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# axes.W006: lockout by account, not by IP (docs/architecture.md). models.W040: SQLite ignores the INCLUDE
+# columns of the covering index on youth events; the index is still built, on its key columns.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
@@ -263,5 +268,9 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "ERROR"},  # axes logs typed e-mail addresses at WARNING
         "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint's progress and fontTools' subsetting log every glyph at INFO; the HarfBuzz notice is
+        # about an optional system library. Errors still show.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }
