@@ -444,6 +444,8 @@ class CaseloadBlocks:
     weeks_under_target: list[hours.WeekHours]
     cutoff: date
     weeks: int
+    #: Files of the caseload on notice of anonymisation (at most BLOCK_LIMIT + 1: "and more" beyond).
+    on_notice: list[Youth] = field(default_factory=list)
 
 
 def caseload_youths(user: Any) -> QuerySet[Youth]:
@@ -459,9 +461,13 @@ def caseload_blocks(user: Any) -> CaseloadBlocks:
     cutoff = not_seen_cutoff()
     mine: Any = caseload_youths(user)
     not_seen = mine.not_seen_since(cutoff).order_by("last_contact_on", "search_key", "id")
-    overdue = Action.objects.overdue_for_counsellor(user).filter(goal__youth__status=YouthStatus.ACTIVE)
+    # Only the files the user may open: a file moved to another zone is no longer theirs to follow.
+    visible = Youth.objects.visible_to(user)
+    overdue = Action.objects.overdue_for_counsellor(user).filter(
+        goal__youth__status=YouthStatus.ACTIVE, goal__youth__in=visible
+    )
     return CaseloadBlocks(
-        today_events=list(Event.objects.today_for_counsellor(user)),
+        today_events=list(Event.objects.today_for_counsellor(user).filter(youth__in=visible)),
         not_seen=list(not_seen[:BLOCK_LIMIT]),
         not_seen_count=not_seen.count(),
         overdue_actions=list(overdue[:BLOCK_LIMIT]),
@@ -469,6 +475,11 @@ def caseload_blocks(user: Any) -> CaseloadBlocks:
         weeks_under_target=hours.weeks_under_target(user),
         cutoff=cutoff,
         weeks=conf.not_seen_weeks(),
+        on_notice=list(
+            mine.filter(retention_notice__isnull=False)
+            .select_related("retention_notice")
+            .order_by("retention_notice__anonymise_on", "id")[: BLOCK_LIMIT + 1]
+        ),
     )
 
 

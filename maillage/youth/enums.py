@@ -117,6 +117,18 @@ class EndReason(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
+class SuspensionReason(models.TextChoices):
+    """Why a programme is paused (the CEJ allows a suspension; its weeks are then not counted)."""
+
+    HEALTH = "health", _("Santé, arrêt maladie")
+    PARENTHOOD = "parenthood", _("Maternité, paternité")
+    FAMILY = "family", _("Raisons familiales")
+    SHORT_JOB = "short_job", _("Emploi ou mission de courte durée")
+    JUSTICE = "justice", _("Contrainte judiciaire")
+    NO_CONTACT = "no_contact", _("Sans nouvelles, en attente de reprise de contact")
+    OTHER = "other", _("Autre")
+
+
 class EventKind(models.TextChoices):
     APPOINTMENT = "appointment", _("Entretien individuel")
     WORKSHOP = "workshop", _("Atelier")

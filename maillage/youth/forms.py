@@ -24,6 +24,7 @@ from .enums import (
     BarrierDetail,
     BarrierDomain,
     Channel,
+    ConsentScope,
     ContractType,
     EducationLevel,
     EndReason,
@@ -36,6 +37,7 @@ from .enums import (
     Severity,
     Sex,
     SituationKind,
+    SuspensionReason,
     Theme,
 )
 from .models import Programme, Youth
@@ -92,6 +94,19 @@ class AccessibleFormMixin:
                 described.append(f"id_{self.add_prefix(name)}_error")  # type: ignore[attr-defined]
             if described:
                 field.widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class SeenMixin(forms.Form):
+    """A hidden token of the row the form changes (services.seen_token): the service refuses to overwrite
+    a row someone else changed since the page was shown (services.check_unchanged)."""
+
+    seen = forms.CharField(widget=forms.HiddenInput(), required=False, empty_value=None)
+
+    def refresh_seen(self, token: str) -> None:
+        """After a refused save: the form is shown again with what was typed and the new token, so that a
+        second save, made knowingly, goes through."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen")] = token
 
 
 # ---------------------------------------------------------------------------------------- identity, intake
@@ -422,7 +437,17 @@ class EndEnrolmentForm(AccessibleFormMixin, forms.Form):
     comment = forms.CharField(label="Précision", required=False, max_length=255)
 
 
-class WeekForm(AccessibleFormMixin, forms.Form):
+class SuspendForm(AccessibleFormMixin, forms.Form):
+    starts_on = forms.DateField(label="Suspendu à partir du", initial=today, widget=DateInput())
+    reason = forms.ChoiceField(label="Motif", choices=blank_choice(SuspensionReason.choices))
+    comment = forms.CharField(label="Précision", required=False, max_length=255)
+
+
+class ResumeForm(AccessibleFormMixin, forms.Form):
+    resumed_on = forms.DateField(label="Repris le", initial=today, widget=DateInput())
+
+
+class WeekForm(SeenMixin, AccessibleFormMixin, forms.Form):
     week_start = forms.DateField(widget=forms.HiddenInput())
     added_hours = forms.DecimalField(
         label="Heures à ajouter",
@@ -515,8 +540,40 @@ class EventForm(AccessibleFormMixin, forms.Form):
         return cleaned
 
 
-class EventStatusForm(AccessibleFormMixin, forms.Form):
+class EventStatusForm(SeenMixin, AccessibleFormMixin, forms.Form):
     status = forms.ChoiceField(label="Statut", choices=EventStatus.choices)
+
+
+class EventEditForm(SeenMixin, EventForm):
+    """The whole event, to correct it (its own page: /jeunes/<id>/evenements/<pk>/)."""
+
+    prefix = "modifier"
+
+    def __init__(self, *args, event, **kwargs):
+        local = timezone.localtime(event.starts_at)
+        kwargs.setdefault(
+            "initial",
+            {
+                "kind": event.kind,
+                "status": event.status,
+                "day": local.date(),
+                "at": local.time().replace(second=0, microsecond=0),
+                "duration_minutes": event.duration_minutes,
+                "channel": event.channel,
+                "site": event.site_id,
+                "counsellor": event.counsellor_id,
+                "themes": event.themes,
+                "notes": event.notes,
+                "is_internal": event.is_internal,
+                "seen": services.seen_token(event),
+            },
+        )
+        super().__init__(*args, youth=event.youth, user=None, **kwargs)
+        duration = self.fields["duration_minutes"]
+        if event.duration_minutes not in dict(DURATION_CHOICES):  # an imported or older value stays possible
+            duration.choices = sorted(
+                [*DURATION_CHOICES, (event.duration_minutes, _duration_label(event.duration_minutes))]
+            )
 
 
 # ------------------------------------------------------------------------------------ proposals, situations
@@ -530,7 +587,7 @@ class ProposalForm(AccessibleFormMixin, forms.Form):
     proposed_on = forms.DateField(label="Proposée le", initial=today, widget=DateInput())
 
 
-class ProposalOutcomeForm(AccessibleFormMixin, forms.Form):
+class ProposalOutcomeForm(SeenMixin, AccessibleFormMixin, forms.Form):
     status = forms.ChoiceField(label="Statut", choices=ProposalStatus.choices)
     outcome = forms.CharField(label="Résultat", required=False, max_length=255)
     outcome_on = forms.DateField(label="Le", initial=today, widget=DateInput())
@@ -626,6 +683,23 @@ class DocumentForm(AccessibleFormMixin, forms.Form):
 
 
 # ----------------------------------------------------------------------------------------------- transfers
+
+
+class ConsentForm(AccessibleFormMixin, forms.Form):
+    prefix = "consentement"
+
+    scope = forms.ChoiceField(label="Objet", choices=ConsentScope.choices, initial=ConsentScope.PROCESSING)
+    given_on = forms.DateField(label="Donné le", initial=today, widget=DateInput())
+    detail = forms.CharField(
+        label="Partenaire concerné",
+        required=False,
+        max_length=255,
+        help_text="Pour un partage avec un partenaire : lequel.",
+    )
+
+
+class WithdrawConsentForm(AccessibleFormMixin, forms.Form):
+    withdrawn_on = forms.DateField(label="Retiré le", initial=today, widget=DateInput())
 
 
 class TransferRequestForm(AccessibleFormMixin, forms.Form):

@@ -64,6 +64,7 @@ from .enums import (
     Severity,
     Sex,
     SituationKind,
+    SuspensionReason,
     Theme,
     YouthStatus,
 )
@@ -72,6 +73,7 @@ from .models import (
     Barrier,
     Consent,
     Enrolment,
+    EnrolmentSuspension,
     Event,
     Goal,
     Note,
@@ -712,6 +714,9 @@ def _build_youth(i: int, rng: random.Random, world: _World, batch: _Batch) -> No
         )
         if ongoing and not archived and planned_end > as_of:
             enrolment.status = EnrolmentStatus.SUSPENDED if rng.random() < 0.03 else EnrolmentStatus.ACTIVE
+            if enrolment.status == EnrolmentStatus.SUSPENDED:
+                # Suspended for the last three weeks (no draw: the sequence of the generator is unchanged).
+                enrolment._suspended_from = max(start_on, as_of - timedelta(days=21))  # type: ignore[attr-defined]
             cej_active = programme is world.cej and enrolment.status == EnrolmentStatus.ACTIVE
         else:
             enrolment.ended_on = max(start_on, min(planned_end, follow_end))
@@ -838,6 +843,16 @@ def _flush(batch: _Batch, report: GenerationReport) -> None:
             if rows:
                 model._default_manager.bulk_create([row for _, row in rows], batch_size=1000)
                 report.rows[str(model._meta.model_name)] += len(rows)
+        suspensions = [
+            EnrolmentSuspension(
+                enrolment_id=row.pk, starts_on=row._suspended_from, reason=SuspensionReason.HEALTH
+            )
+            for _, row in batch.children.get(Enrolment, [])
+            if getattr(row, "_suspended_from", None)
+        ]
+        if suspensions:
+            EnrolmentSuspension.objects.bulk_create(suspensions, batch_size=1000)
+            report.rows["enrolmentsuspension"] += len(suspensions)
         goals = batch.children.get(Goal, [])
         for goal_index, action in batch.actions:
             action.goal_id = goals[goal_index][1].pk

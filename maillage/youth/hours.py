@@ -20,7 +20,17 @@ from typing import Protocol
 from django.utils import timezone
 
 from .enums import SituationKind
-from .models import MEETING_KINDS, CejWeek, Enrolment, Event, Situation, local_day_bounds, monday_of
+from .models import (
+    MEETING_KINDS,
+    CejWeek,
+    Enrolment,
+    EnrolmentSuspension,
+    Event,
+    Situation,
+    Youth,
+    local_day_bounds,
+    monday_of,
+)
 
 ZERO = Decimal(0)
 HOURS_QUANTUM = Decimal("0.01")
@@ -123,6 +133,8 @@ class WeekHours:
     target_min: int = 0
     target_max: int = 0
     source_labels: dict[str, str] = field(default_factory=dict)
+    #: The enrolment was suspended on at least one weekday of the week: the target does not apply.
+    suspended: bool = False
 
     @property
     def computed(self) -> Decimal:
@@ -138,11 +150,11 @@ class WeekHours:
 
     @property
     def under_target(self) -> bool:
-        return self.total < self.target_min
+        return not self.suspended and self.total < self.target_min
 
     @property
     def over_target(self) -> bool:
-        return self.total > self.target_max
+        return not self.suspended and self.total > self.target_max
 
     @property
     def is_validated(self) -> bool:
@@ -198,6 +210,11 @@ def compute_weeks(
         s.key: s.hours_by_week(youth_ids=youth_ids, first_monday=first, last_monday=last) for s in sources
     }
     labels = {s.key: s.label for s in sources}
+    suspensions: dict[int, list[EnrolmentSuspension]] = defaultdict(list)
+    for suspension in EnrolmentSuspension.objects.filter(
+        enrolment__in=[e.pk for e in enrolments], starts_on__lte=last + timedelta(days=4)
+    ).exclude(ends_on__lte=first):
+        suspensions[suspension.enrolment_id].append(suspension)
     stored = {
         (w.enrolment_id, w.week_start): w
         for w in CejWeek.objects.filter(
@@ -218,6 +235,11 @@ def compute_weeks(
                     target_min=enrolment.programme.hours_min,
                     target_max=enrolment.programme.hours_max,
                     source_labels=labels,
+                    suspended=any(
+                        period.covers(monday + timedelta(days=offset))
+                        for period in suspensions.get(enrolment.pk, ())
+                        for offset in range(5)
+                    ),
                 )
             )
     return result
@@ -228,18 +250,25 @@ def week_hours(enrolment: Enrolment, week_start: date) -> WeekHours:
 
 
 def weeks_under_target(counsellor, week_start: date | None = None) -> list[WeekHours]:
-    """This week (or `week_start`'s) of the counsellor's active CEJ-like enrolments, when under target.
+    """The week in progress and the last complete week of the counsellor's active CEJ-like enrolments, when
+    under target (a suspended week is not), the last complete week first.
 
-    A fixed number of queries whatever the caseload: enrolments, one per hours source, stored weeks.
+    Only the files of the counsellor's zones (a file moved to another zone is no longer theirs to follow).
+    A fixed number of queries whatever the caseload: enrolments, one per hours source, suspensions, weeks.
     """
     monday = monday_of(week_start or timezone.localdate())
+    previous = monday - timedelta(days=7)
     enrolments = list(
         Enrolment.objects.active()
         .tracking_hours()
         .for_counsellor(counsellor)
-        .filter(start_on__lte=monday + timedelta(days=6))
+        .filter(youth__in=Youth.objects.visible_to(counsellor), start_on__lte=monday + timedelta(days=6))
         .select_related("programme", "youth")
         .order_by("youth__search_key", "pk")
     )
-    weeks = compute_weeks(enrolments, {e.pk: [monday] for e in enrolments})
-    return [w for e in enrolments for w in weeks[e.pk] if w.under_target]
+    weeks = compute_weeks(
+        enrolments,
+        {e.pk: [m for m in (previous, monday) if m + timedelta(days=6) >= e.start_on] for e in enrolments},
+    )
+    flagged = [w for e in enrolments for w in weeks[e.pk] if w.under_target]
+    return sorted(flagged, key=lambda w: w.week_start)

@@ -44,6 +44,7 @@ from .enums import (
     Severity,
     Sex,
     SituationKind,
+    SuspensionReason,
     TransferStatus,
     YouthStatus,
 )
@@ -348,6 +349,9 @@ class Youth(BaseModel):
     search_key = models.CharField(_("clé de recherche"), max_length=310, editable=False)
     identity_key = models.CharField(_("clé d'identité"), max_length=320, editable=False)
     last_contact_on = models.DateField(_("dernier contact"), null=True, blank=True)
+    #: Set when the consent to processing is withdrawn and none is given again (services.withdraw_consent,
+    #: record_consent): retention.py then anonymises the file after its notice.
+    consent_withdrawn_on = models.DateField(_("consentement au traitement retiré le"), null=True, blank=True)
     #: The file's identifier in the system it was imported from (i-milo…), for idempotent imports.
     external_ref = models.CharField(_("référence externe"), max_length=40, blank=True)
     created_by = models.ForeignKey(
@@ -375,6 +379,11 @@ class Youth(BaseModel):
             models.Index(fields=["birth_date"], name="youth_birth_date_idx"),
             # Retention (no contact for 2 years) and the observatory's monthly arrivals.
             models.Index(fields=["status", "last_contact_on"], name="youth_status_contact_idx"),
+            models.Index(
+                fields=["consent_withdrawn_on"],
+                name="youth_consent_withdrawn_idx",
+                condition=Q(consent_withdrawn_on__isnull=False),
+            ),
             models.Index(fields=["zone", "intake_on"], name="youth_zone_intake_idx"),
             models.Index(
                 fields=["external_ref"], name="youth_external_ref_idx", condition=~Q(external_ref="")
@@ -624,6 +633,43 @@ class Enrolment(BaseModel):
         return self.status in OPEN_ENROLMENT_STATUSES
 
 
+class EnrolmentSuspension(BaseModel):
+    """A period during which an enrolment was suspended (services.suspend_enrolment / resume_enrolment).
+
+    The enrolment's status says whether it is suspended now; these rows keep every period, with its reason,
+    so that the weeks of a suspension are not flagged under the CEJ's hours target (hours.py)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="suspensions")
+    starts_on = models.DateField(_("suspendu à partir du"))
+    ends_on = models.DateField(_("repris le"), null=True, blank=True)
+    reason = models.CharField(_("motif"), max_length=20, choices=SuspensionReason.choices)
+    comment = models.CharField(_("précision"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("suspension de dispositif")
+        verbose_name_plural = _("suspensions de dispositif")
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["enrolment", "starts_on"], name="suspension_enrolment_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="suspension_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment"], condition=Q(ends_on__isnull=True), name="suspension_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.starts_on:%d/%m/%Y})"
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
+
+
 class CejWeek(BaseModel):
     """A week of a programme that tracks hours (CEJ), once the counsellor validated it or added hours.
 
@@ -708,7 +754,14 @@ class Event(BaseModel):
         verbose_name_plural = _("événements")
         ordering = ["-starts_at", "-id"]
         indexes = [
-            models.Index(fields=["youth", "-starts_at"], name="event_youth_idx"),
+            # A young person's events in date order, read backwards for the file page; kind and status
+            # included so that the observatory's refresh reads every event from the index alone
+            # (docs/performance.md, « Observatoire »). INCLUDE is ignored on SQLite.
+            models.Index(
+                fields=["youth", "starts_at"], include=["kind", "status"], name="event_youth_cover_idx"
+            ),
+            # The events written since the observatory's last incremental refresh.
+            models.Index(fields=["updated"], name="event_updated_idx"),
             models.Index(fields=["counsellor", "starts_at"], name="event_counsellor_idx"),
             models.Index(fields=["starts_at"], name="event_starts_idx"),
         ]

@@ -4,10 +4,12 @@ The CNIL reference for social accompaniment keeps a file two years after the las
 (`YOUTH_RETENTION_DAYS`, 730 by default). The cycle, run daily by `manage.py anonymise_inactive` (or the
 `anonymise_inactive` task):
 
-1. **notice**: every file due (last contact — or intake, when none — older than the retention period)
-   gets a `RetentionNotice` with the date it will be anonymised (`YOUTH_RETENTION_NOTICE_DAYS`, 30 days
-   later). Directors see the list at /jeunes/conservation/; a contact recorded in the meantime makes the
-   file no longer due, and its notice is withdrawn on the next run;
+1. **notice**: every file due (last contact — or intake, when none — older than the retention period, or
+   the consent to processing withdrawn) gets a `RetentionNotice` with the date it will be anonymised
+   (`YOUTH_RETENTION_NOTICE_DAYS`, 30 days later; given at once when the consent is withdrawn). Directors
+   see the list at /jeunes/conservation/, counsellors a banner on the file and a block on their home page;
+   a contact recorded in the meantime (or a consent given again) makes the file no longer due, and its
+   notice is withdrawn on the next run;
 2. **anonymisation**: files whose notice date has come and that are still due are anonymised.
 
 What anonymisation keeps and removes (docs/imports-youths.md has the table):
@@ -48,6 +50,7 @@ from .models import (
     Consent,
     Document,
     Enrolment,
+    EnrolmentSuspension,
     Event,
     Goal,
     Note,
@@ -77,8 +80,14 @@ def retention_cutoff(on: date | None = None) -> date:
 
 
 def due_condition(on: date | None = None) -> Q:
+    """No contact within the retention period, or the consent to processing withdrawn (and not given
+    again: services.record_consent clears `consent_withdrawn_on`)."""
     cutoff = retention_cutoff(on)
-    return Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True, intake_on__lt=cutoff)
+    return (
+        Q(last_contact_on__lt=cutoff)
+        | Q(last_contact_on__isnull=True, intake_on__lt=cutoff)
+        | Q(consent_withdrawn_on__isnull=False)
+    )
 
 
 def due_files(on: date | None = None) -> QuerySet[Youth]:
@@ -122,6 +131,7 @@ def _anonymise_rows(ids: Sequence[int], now: Any) -> list[str]:
     Consent.objects.filter(youth_id__in=ids).update(detail="")
     Barrier.objects.filter(youth_id__in=ids).update(comment="")
     Enrolment.objects.filter(youth_id__in=ids).update(end_comment="")
+    EnrolmentSuspension.objects.filter(enrolment__youth_id__in=ids).update(comment="")
     CejWeek.objects.filter(enrolment__youth_id__in=ids).update(added_comment="")
     Event.objects.filter(youth_id__in=ids).update(notes="")
     Proposal.objects.filter(youth_id__in=ids).update(description="", outcome="")
@@ -207,6 +217,35 @@ def give_notice(*, on: date | None = None, by: Any = None, dry_run: bool = False
                 anonymise_on=anonymise_on.isoformat(),
             )
     return len(new_ids), withdrawn
+
+
+def notice_after_withdrawal(youth: Youth, *, by: Any = None, on: date | None = None) -> RetentionNotice:
+    """The consent to processing was withdrawn: the file is anonymised after the notice period (the
+    young person may still change their mind, or the Mission locale finish what is under way). Called by
+    services.withdraw_consent inside its transaction."""
+    on = on or timezone.localdate()
+    Youth.objects.filter(pk=youth.pk).update(consent_withdrawn_on=on, updated=timezone.now())
+    anonymise_on = on + timedelta(days=notice_days())
+    notice, created = RetentionNotice.objects.get_or_create(
+        youth=youth, defaults={"notified_on": on, "anonymise_on": anonymise_on}
+    )
+    if not created and notice.anonymise_on > anonymise_on:
+        notice.anonymise_on = anonymise_on
+        notice.save(update_fields=["anonymise_on", "updated"])
+    audit.record(
+        "youth.retention_notice",
+        by=by,
+        obj=youth,
+        reason="consent_withdrawn",
+        anonymise_on=anonymise_on.isoformat(),
+    )
+    return notice
+
+
+def consent_restored(youth: Youth) -> None:
+    """A consent to processing was recorded again: the file is no longer due for that reason (its notice,
+    if it is not also due for lack of contact, is withdrawn at the next daily run)."""
+    Youth.objects.filter(pk=youth.pk).update(consent_withdrawn_on=None, updated=timezone.now())
 
 
 def expired_notices(on: date | None = None) -> QuerySet[RetentionNotice]:

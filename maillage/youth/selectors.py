@@ -30,6 +30,7 @@ from .models import (
     Youth,
     monday_of,
 )
+from .retention import notice_of
 
 #: How many rows of each list the file page shows (the newest ones).
 FILE_LIMITS = {
@@ -74,6 +75,17 @@ ACTION_LABELS = {
     "youth.action_done": "Action faite",
     "youth.note_added": "Note ajoutée",
     "youth.document_added": "Document déposé",
+    "youth.event_updated": "Événement corrigé",
+    "youth.event_deleted": "Événement supprimé (saisie erronée)",
+    "youth.proposal_deleted": "Proposition supprimée (saisie erronée)",
+    "youth.situation_deleted": "Situation supprimée (saisie erronée)",
+    "youth.note_deleted": "Note supprimée",
+    "youth.note_visibility": "Visibilité d'une note changée",
+    "youth.document_deleted": "Document supprimé",
+    "youth.barrier_deleted": "Frein supprimé (saisie erronée)",
+    "youth.consent_recorded": "Consentement enregistré",
+    "youth.consent_withdrawn": "Consentement retiré",
+    "youth.retention_notice": "Préavis d'anonymisation",
 }
 
 
@@ -94,6 +106,7 @@ class FileData:
     history: list[AuditEntry]
     consents: list[Any]
     pending_transfers: list[TransferRequest]
+    retention_notice: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -124,7 +137,7 @@ def file_data(user: Any, youth: Youth) -> FileData:
     current = next((s for s in situations if s.is_current_on(today)), None)
     barriers = read_diagnosis(user, youth)
     diagnosis_exists = bool(barriers) if barriers is not None else youth.barriers.exists()
-    enrolments = list(youth.enrolments.select_related("programme"))
+    enrolments = list(youth.enrolments.select_related("programme").prefetch_related("suspensions"))
     tracked = [e for e in enrolments if e.programme.tracks_weekly_hours and e.start_on <= today]
     tracked = [e for e in tracked if e.is_open or (e.ended_on and e.ended_on >= today - timedelta(weeks=8))]
     weeks = hours.compute_weeks(
@@ -159,8 +172,9 @@ def file_data(user: Any, youth: Youth) -> FileData:
         notes=list(youth.notes.select_related("author")[: FILE_LIMITS["notes"]]),
         documents=list(youth.documents.select_related("uploaded_by")[: FILE_LIMITS["documents"]]),
         history=history,
-        consents=list(youth.consents.all()),
+        consents=list(youth.consents.select_related("recorded_by")),
         pending_transfers=list(youth.transfer_requests.pending().select_related("to_zone", "requested_by")),
+        retention_notice=notice_of(youth),
     )
 
 

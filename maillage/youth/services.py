@@ -31,11 +31,13 @@ from .enums import (
     DETAILS_BY_DOMAIN,
     ActionStatus,
     ConsentScope,
+    EnrolmentStatus,
     EventKind,
     EventStatus,
     GoalStatus,
     ProposalStatus,
     SituationKind,
+    SuspensionReason,
     TransferStatus,
     YouthStatus,
 )
@@ -46,6 +48,7 @@ from .models import (
     Consent,
     Document,
     Enrolment,
+    EnrolmentSuspension,
     Event,
     Goal,
     Note,
@@ -118,6 +121,63 @@ def _touch_last_contact(youth_id: int, day: date) -> None:
     Youth.objects.filter(pk=youth_id).filter(
         Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=day)
     ).update(last_contact_on=day)
+
+
+def _contact_day(event: Event) -> date | None:
+    return timezone.localtime(event.starts_at).date() if event.is_contact else None
+
+
+def _contact_changed(youth_id: int, *, before: date | None, after: date | None) -> None:
+    """An event was corrected or deleted: it was a contact on `before` (None: it was not) and is one on
+    `after` (None: no longer). When the file's last contact was that day, it becomes the latest contact
+    left; otherwise it only moves forward. The version is untouched, as in _touch_last_contact."""
+    if after is not None:
+        _touch_last_contact(youth_id, after)
+    if before is None or before == after:
+        return
+    latest = (
+        Event.objects.filter(youth_id=youth_id)
+        .contacts()
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    Youth.objects.filter(pk=youth_id, last_contact_on=before).update(
+        last_contact_on=timezone.localtime(latest).date() if latest else None
+    )
+
+
+NO_ROW_TOKEN = "new"
+
+
+def seen_token(obj: Any) -> str:
+    """What an edit form remembers of the row it changes: the row's last change ("new": no row yet)."""
+    updated = getattr(obj, "updated", None) if obj is not None else None
+    return updated.isoformat() if updated else NO_ROW_TOKEN
+
+
+STALE_CODE = "stale"
+
+
+def check_unchanged(current: Any, seen: str | None, describe: Any) -> None:
+    """Refuse to overwrite a row that someone else changed since the form was shown.
+
+    `current` is the row read under lock (or None when there is none yet), `seen` the form's token (None:
+    the caller does not check: an import, or a client that sends no token), `describe()` says in French
+    what is recorded now. The error
+    has the code "stale": the views keep what was typed and send the new token with the form."""
+    if seen is None or seen_token(current) == seen:
+        return
+    if current is None:
+        state = "il a été supprimé entre-temps"
+    else:
+        when = timezone.localtime(current.updated)
+        state = f"il a été modifié le {when:%d/%m/%Y à %H:%M} ; enregistré maintenant : {describe()}"
+    raise ValidationError(
+        f"Quelqu'un d'autre a changé cet élément depuis que vous avez ouvert la page : {state}. Rien n'a "
+        "été enregistré. Vos saisies sont conservées : vérifiez-les, puis enregistrez à nouveau.",
+        code=STALE_CODE,
+    )
 
 
 def _bump_version(youth: Youth, **changes: Any) -> None:
@@ -392,8 +452,23 @@ def override_zone(*, by: Any, youth: Youth, zone: Zone, reason: str) -> Youth:
         raise ValidationError({"zone": "Le dossier est déjà dans cette zone."})
     previous = youth.zone_id
     derived = derive_zone(youth.commune, youth.quartier)
-    _bump_version(youth, zone=zone, zone_override_reason="" if derived.pk == zone.pk else reason)
-    audit.record("youth.zone_overridden", by=by, obj=youth, from_zone_id=previous, to_zone_id=zone.pk)
+    counsellor = youth.counsellor
+    # The file leaves its counsellor when they do not work in the new zone: the new zone's manager assigns it.
+    keeps_counsellor = counsellor is not None and zone.pk in counsellor.zone_ids()
+    _bump_version(
+        youth,
+        zone=zone,
+        zone_override_reason="" if derived.pk == zone.pk else reason,
+        counsellor=counsellor if keeps_counsellor else None,
+    )
+    audit.record(
+        "youth.zone_overridden",
+        by=by,
+        obj=youth,
+        from_zone_id=previous,
+        to_zone_id=zone.pk,
+        counsellor_removed=bool(counsellor) and not keeps_counsellor,
+    )
     return youth
 
 
@@ -647,6 +722,9 @@ def end_enrolment(
         raise ValidationError({"ended_on": "La fin doit suivre le début du dispositif."})
     if not end_reason:
         raise ValidationError({"end_reason": "Indiquez le motif de fin."})
+    for period in enrolment.suspensions.filter(ends_on__isnull=True):
+        period.ends_on = max(period.starts_on, ended_on)
+        period.save(update_fields=["ends_on", "updated"])
     enrolment.status, enrolment.ended_on = status, ended_on
     enrolment.end_reason, enrolment.end_comment = end_reason, comment.strip()
     enrolment.save(update_fields=["status", "ended_on", "end_reason", "end_comment", "updated"])
@@ -656,21 +734,83 @@ def end_enrolment(
     return enrolment
 
 
-@transaction.atomic
-def set_enrolment_suspended(*, by: Any, enrolment: Enrolment, suspended: bool) -> Enrolment:
-    from .enums import EnrolmentStatus
+def _locked_enrolment(enrolment: Enrolment) -> Enrolment:
+    return Enrolment.objects.select_for_update().select_related("programme", "youth").get(pk=enrolment.pk)
 
-    expected = EnrolmentStatus.ACTIVE if suspended else EnrolmentStatus.SUSPENDED
-    if enrolment.status != expected:
-        raise ValidationError("Ce changement n'est pas possible dans l'état actuel du dispositif.")
-    enrolment.status = EnrolmentStatus.SUSPENDED if suspended else EnrolmentStatus.ACTIVE
+
+@transaction.atomic
+def suspend_enrolment(
+    *,
+    by: Any,
+    enrolment: Enrolment,
+    reason: str,
+    starts_on: date | None = None,
+    comment: str = "",
+) -> EnrolmentSuspension:
+    """Pause an enrolment in progress (the CEJ allows it): a period with its reason; its weeks are not
+    counted against the hours target. Refused when the enrolment is no longer in progress (someone else
+    may have suspended or ended it meanwhile)."""
+    enrolment = _locked_enrolment(enrolment)
+    if enrolment.status != EnrolmentStatus.ACTIVE:
+        raise ValidationError(
+            f"Ce dispositif n'est pas en cours ({enrolment.get_status_display().lower()}) : il ne peut pas "
+            "être suspendu. La page a peut-être été ouverte avant un changement."
+        )
+    starts_on = starts_on or _today()
+    if starts_on < enrolment.start_on:
+        raise ValidationError(
+            {"starts_on": f"La suspension ne peut pas précéder l'entrée ({enrolment.start_on:%d/%m/%Y})."}
+        )
+    if starts_on > _today():
+        raise ValidationError({"starts_on": "La suspension ne peut pas commencer après aujourd'hui."})
+    last_end = (
+        enrolment.suspensions.filter(ends_on__isnull=False)
+        .order_by("-ends_on")
+        .values_list("ends_on", flat=True)
+    ).first()
+    if last_end is not None and starts_on < last_end:
+        raise ValidationError(
+            {"starts_on": f"La suspension précédente a pris fin le {last_end:%d/%m/%Y} : commencez après."}
+        )
+    if reason not in SuspensionReason.values:
+        raise ValidationError({"reason": "Indiquez le motif de la suspension."})
+    comment = (comment or "").strip()
+    if reason == SuspensionReason.OTHER and not comment:
+        raise ValidationError({"comment": "Précisez le motif."})
+    period = EnrolmentSuspension.objects.create(
+        enrolment=enrolment, starts_on=starts_on, reason=reason, comment=comment, created_by=by
+    )
+    enrolment.status = EnrolmentStatus.SUSPENDED
     enrolment.save(update_fields=["status", "updated"])
     audit.record(
-        "youth.enrolment_suspended" if suspended else "youth.enrolment_resumed",
-        by=by,
-        obj=enrolment.youth,
-        enrolment_id=enrolment.pk,
+        "youth.enrolment_suspended", by=by, obj=enrolment.youth, enrolment_id=enrolment.pk, reason=reason
     )
+    return period
+
+
+@transaction.atomic
+def resume_enrolment(*, by: Any, enrolment: Enrolment, resumed_on: date | None = None) -> Enrolment:
+    """End the suspension under way: the enrolment is in progress again from `resumed_on`."""
+    enrolment = _locked_enrolment(enrolment)
+    if enrolment.status != EnrolmentStatus.SUSPENDED:
+        raise ValidationError(
+            "Ce dispositif n'est pas suspendu : il ne peut pas être repris. La page a peut-être été "
+            "ouverte avant un changement."
+        )
+    resumed_on = resumed_on or _today()
+    period = enrolment.suspensions.filter(ends_on__isnull=True).first()
+    if period is not None and resumed_on < period.starts_on:
+        raise ValidationError(
+            {"resumed_on": f"La reprise ne peut pas précéder la suspension ({period.starts_on:%d/%m/%Y})."}
+        )
+    if resumed_on > _today():
+        raise ValidationError({"resumed_on": "La reprise ne peut pas être datée après aujourd'hui."})
+    if period is not None:
+        period.ends_on = resumed_on
+        period.save(update_fields=["ends_on", "updated"])
+    enrolment.status = EnrolmentStatus.ACTIVE
+    enrolment.save(update_fields=["status", "updated"])
+    audit.record("youth.enrolment_resumed", by=by, obj=enrolment.youth, enrolment_id=enrolment.pk)
     return enrolment
 
 
@@ -687,8 +827,12 @@ def validate_week(
     week_start: date,
     added_hours: Decimal = Decimal(0),
     added_comment: str = "",
+    seen: str | None = None,
 ) -> CejWeek:
-    """The counsellor adds hours recorded nowhere else and validates the week (snapshot of the computed)."""
+    """The counsellor adds hours recorded nowhere else and validates the week (snapshot of the computed).
+
+    With `seen` (the form's token), a week validated by someone else since the form was shown is not
+    overwritten (ValidationError, code "stale")."""
     if not enrolment.programme.tracks_weekly_hours:
         raise ValidationError("Ce dispositif ne suit pas d'heures hebdomadaires.")
     monday = monday_of(week_start)
@@ -698,6 +842,21 @@ def validate_week(
         raise ValidationError({"added_hours": "Indiquez entre 0 et 60 heures."})
     if added_hours and not added_comment.strip():
         raise ValidationError({"added_comment": "Précisez les activités correspondant aux heures ajoutées."})
+    existing = (
+        CejWeek.objects.select_for_update()
+        .select_related("validated_by")
+        .filter(enrolment=enrolment, week_start=monday)
+        .first()
+    )
+
+    def describe() -> str:
+        assert existing is not None
+        who = f" par {existing.validated_by}" if existing.validated_by else ""
+        comment = f" ({existing.added_comment})" if existing.added_comment else ""
+        added = f"{existing.added_hours.normalize():f}".replace(".", ",")
+        return f"semaine validée{who}, {added} h ajoutées{comment}"
+
+    check_unchanged(existing, seen, describe)
     computed = hours.week_hours(enrolment, monday).computed
     week, _ = CejWeek.objects.update_or_create(
         enrolment=enrolment,
@@ -778,18 +937,84 @@ def record_event(
     return event
 
 
+def _locked_event(event: Event) -> Event | None:
+    return Event.objects.select_for_update().select_related("youth").filter(pk=event.pk).first()
+
+
+def _describe_event(event: Event) -> str:
+    return (
+        f"{event.get_kind_display().lower()} du {timezone.localtime(event.starts_at):%d/%m/%Y à %H:%M}, "
+        f"{event.get_status_display().lower()}"
+    )
+
+
 @transaction.atomic
-def set_event_status(*, by: Any, event: Event, status: str) -> Event:
+def set_event_status(*, by: Any, event: Event, status: str, seen: str | None = None) -> Event:
+    current = _locked_event(event)
+    check_unchanged(current, seen, lambda: _describe_event(current))
+    if current is None:
+        raise ValidationError("Cet événement a été supprimé.")
+    event = current
     _check_event_status(event.kind, status, event.starts_at)
-    previous = event.status
+    previous, before = event.status, _contact_day(event)
     event.status = status
     event.save(update_fields=["status", "updated"])
-    if event.is_contact:
-        _touch_last_contact(event.youth_id, timezone.localtime(event.starts_at).date())
+    _contact_changed(event.youth_id, before=before, after=_contact_day(event))
     audit.record(
         "youth.event_status", by=by, obj=event.youth, event_id=event.pk, status=status, previous=previous
     )
     return event
+
+
+EVENT_FIELDS = (
+    "kind",
+    "starts_at",
+    "duration_minutes",
+    "counsellor",
+    "site",
+    "channel",
+    "status",
+    "themes",
+    "notes",
+    "is_internal",
+)
+
+
+@transaction.atomic
+def update_event(*, by: Any, event: Event, seen: str | None = None, **values: Any) -> list[str]:
+    """Correct an event (date, kind, status, notes…). Returns the names of the fields changed."""
+    unknown = set(values) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Champs inconnus : {sorted(unknown)}")
+    current = _locked_event(event)
+    check_unchanged(current, seen, lambda: _describe_event(current))
+    if current is None:
+        raise ValidationError("Cet événement a été supprimé.")
+    event = current
+    if values.get("kind", event.kind) == EventKind.MESSAGE:
+        values["status"] = EventStatus.ATTENDED
+    _check_event_status(
+        values.get("kind", event.kind),
+        values.get("status", event.status),
+        values.get("starts_at", event.starts_at),
+    )
+    duration = values.get("duration_minutes", event.duration_minutes)
+    if not 0 <= duration <= 24 * 60:
+        raise ValidationError({"duration_minutes": "La durée doit être comprise entre 0 et 1 440 minutes."})
+    if "notes" in values:
+        values["notes"] = (values["notes"] or "").strip()
+    if "themes" in values:
+        values["themes"] = list(values["themes"])
+    changed = [name for name, value in values.items() if getattr(event, name) != value]
+    if not changed:
+        return []
+    before = _contact_day(event)
+    for name in changed:
+        setattr(event, name, values[name])
+    event.save(update_fields=[*changed, "updated"])
+    _contact_changed(event.youth_id, before=before, after=_contact_day(event))
+    audit.record("youth.event_updated", by=by, obj=event.youth, event_id=event.pk, fields=changed)
+    return changed
 
 
 # ------------------------------------------------------------------------------------ proposals, situations
@@ -819,8 +1044,25 @@ def add_proposal(
 
 @transaction.atomic
 def set_proposal_outcome(
-    *, by: Any, proposal: Proposal, status: str, outcome: str = "", outcome_on: date | None = None
+    *,
+    by: Any,
+    proposal: Proposal,
+    status: str,
+    outcome: str = "",
+    outcome_on: date | None = None,
+    seen: str | None = None,
 ) -> Proposal:
+    current = Proposal.objects.select_for_update().select_related("youth").filter(pk=proposal.pk).first()
+
+    def describe() -> str:
+        assert current is not None
+        result = f" — {current.outcome}" if current.outcome else ""
+        return f"« {current.get_status_display().lower()} »{result}"
+
+    check_unchanged(current, seen, describe)
+    if current is None:
+        raise ValidationError("Cette proposition a été supprimée.")
+    proposal = current
     outcome_on = outcome_on or _today()
     if outcome_on < proposal.proposed_on:
         raise ValidationError({"outcome_on": "Le résultat ne peut pas précéder la proposition."})
@@ -979,3 +1221,123 @@ def add_document(*, by: Any, youth: Youth, uploaded: UploadedFile, title: str = 
     document.save()
     audit.record("youth.document_added", by=by, obj=youth, document_id=document.pk)
     return document
+
+
+@transaction.atomic
+def set_note_visibility(*, by: Any, note: Note, is_internal: bool) -> Note:
+    """Make a note internal (never shown to the young person) or shared with them."""
+    if note.is_internal == is_internal:
+        return note
+    note.is_internal = is_internal
+    note.save(update_fields=["is_internal", "updated"])
+    audit.record("youth.note_visibility", by=by, obj=note.youth, note_id=note.pk, internal=is_internal)
+    return note
+
+
+# -------------------------------------------------------------------------------- entries made by mistake
+
+#: What can be deleted from a file when it was entered by mistake: model -> (audit action, label). The
+#: audit entry keeps the kind and the date of what was deleted, never its text.
+DELETABLE: dict[type, tuple[str, str]] = {
+    Event: ("youth.event_deleted", "l'événement"),
+    Proposal: ("youth.proposal_deleted", "la proposition"),
+    Situation: ("youth.situation_deleted", "la situation"),
+    Note: ("youth.note_deleted", "la note"),
+    Document: ("youth.document_deleted", "le document"),
+    Barrier: ("youth.barrier_deleted", "le frein"),
+}
+
+
+def _deletion_summary(entry: Any) -> dict[str, Any]:
+    if isinstance(entry, Event):
+        return {"kind": entry.kind, "status": entry.status, "on": timezone.localtime(entry.starts_at).date()}
+    if isinstance(entry, Proposal):
+        return {"kind": entry.kind, "status": entry.status, "on": entry.proposed_on}
+    if isinstance(entry, Situation):
+        return {"kind": entry.kind, "on": entry.started_on}
+    if isinstance(entry, Barrier):
+        return {"domain": entry.domain, "on": entry.noted_on}
+    if isinstance(entry, Document):
+        return {"content_type": entry.content_type, "size": entry.size}
+    return {"internal": getattr(entry, "is_internal", None)}
+
+
+@transaction.atomic
+def delete_entry(*, by: Any, entry: Any) -> None:
+    """Delete an event, proposal, situation, note, document or barrier entered by mistake (the views ask
+    for confirmation). Audited on the file; a deleted contact updates the last contact; a document's stored
+    file is removed once the deletion is committed."""
+    action, _label = DELETABLE[type(entry)]
+    youth = Youth.objects.get(pk=entry.youth_id)
+    if isinstance(entry, Barrier):
+        _require_diagnosis(by, youth)
+    summary = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in _deletion_summary(entry).items()}
+    contact_day = _contact_day(entry) if isinstance(entry, Event) else None
+    stored_name = entry.file.name if isinstance(entry, Document) else ""
+    entry_pk = entry.pk
+    type(entry).objects.filter(pk=entry_pk).delete()
+    if contact_day is not None:
+        _contact_changed(youth.pk, before=contact_day, after=None)
+    if stored_name:
+        from django.core.files.storage import default_storage
+
+        transaction.on_commit(lambda: default_storage.delete(stored_name))
+    audit.record(action, by=by, obj=youth, entry_id=entry_pk, **summary)
+
+
+# -------------------------------------------------------------------------------------------- consents
+
+
+@transaction.atomic
+def record_consent(
+    *, by: Any, youth: Youth, scope: str, given_on: date | None = None, detail: str = ""
+) -> Consent:
+    """A consent given (again): to the processing of the data, or to sharing with a named partner."""
+    given_on = given_on or _today()
+    if given_on > _today():
+        raise ValidationError({"given_on": "Le consentement ne peut pas être daté après aujourd'hui."})
+    if scope not in ConsentScope.values:
+        raise ValidationError({"scope": "Objet du consentement inconnu."})
+    detail = (detail or "").strip()
+    if scope == ConsentScope.PARTNER_SHARING and not detail:
+        raise ValidationError({"detail": "Précisez le partenaire avec qui le partage est accepté."})
+    consent = Consent.objects.create(
+        youth=youth,
+        scope=scope,
+        text_version=conf.consent_text_version(),
+        given_on=given_on,
+        detail=detail,
+        recorded_by=by,
+    )
+    if scope == ConsentScope.PROCESSING:
+        from .retention import consent_restored
+
+        consent_restored(youth)
+    audit.record("youth.consent_recorded", by=by, obj=youth, consent_id=consent.pk, scope=scope)
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, by: Any, consent: Consent, withdrawn_on: date | None = None) -> Consent:
+    """The young person withdraws a consent. Withdrawing the consent to the processing of their data puts
+    the file on notice of anonymisation (retention.py): 30 days, unless a new consent is recorded."""
+    consent = Consent.objects.select_for_update().select_related("youth").get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise ValidationError(f"Ce consentement a déjà été retiré le {consent.withdrawn_on:%d/%m/%Y}.")
+    withdrawn_on = withdrawn_on or _today()
+    if withdrawn_on < consent.given_on:
+        raise ValidationError(
+            {"withdrawn_on": f"Le retrait ne peut précéder le consentement ({consent.given_on:%d/%m/%Y})."}
+        )
+    if withdrawn_on > _today():
+        raise ValidationError({"withdrawn_on": "Le retrait ne peut pas être daté après aujourd'hui."})
+    consent.withdrawn_on = withdrawn_on
+    consent.save(update_fields=["withdrawn_on", "updated"])
+    if consent.scope == ConsentScope.PROCESSING:
+        from .retention import notice_after_withdrawal
+
+        notice_after_withdrawal(consent.youth, by=by)
+    audit.record(
+        "youth.consent_withdrawn", by=by, obj=consent.youth, consent_id=consent.pk, scope=consent.scope
+    )
+    return consent

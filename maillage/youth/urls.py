@@ -24,8 +24,10 @@ urlpatterns = [
         views.enrolment_suspend,
         name="enrolment_suspend",
     ),
+    path("<int:pk>/dispositifs/<int:enrolment_pk>/reprise/", views.enrolment_resume, name="enrolment_resume"),
     path("<int:pk>/evenements/", views.event_add, name="event_add"),
     path("<int:pk>/evenements/<int:event_pk>/statut/", views.event_status, name="event_status"),
+    path("<int:pk>/evenements/<int:event_pk>/", views.event_edit, name="event_edit"),
     path("<int:pk>/propositions/", views.proposal_add, name="proposal_add"),
     path(
         "<int:pk>/propositions/<int:proposal_pk>/resultat/", views.proposal_outcome, name="proposal_outcome"
@@ -39,6 +41,10 @@ urlpatterns = [
     path("<int:pk>/notes/", views.note_add, name="note_add"),
     path("<int:pk>/documents/", views.document_add, name="document_add"),
     path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document_download"),
+    path("<int:pk>/notes/<int:note_pk>/visibilite/", views.note_visibility, name="note_visibility"),
+    path("<int:pk>/consentements/", views.consent_add, name="consent_add"),
+    path("<int:pk>/consentements/<int:consent_pk>/retrait/", views.consent_withdraw, name="consent_withdraw"),
+    path("<int:pk>/supprimer/<slug:kind>/<int:entry_pk>/", views.entry_delete, name="entry_delete"),
 ]
 from .urls_lists import urlpatterns as _list_patterns  # noqa: E402
 

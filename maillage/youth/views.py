@@ -41,10 +41,12 @@ from .forms import (
     ActionForm,
     AgendaForm,
     BarrierForm,
+    ConsentForm,
     DocumentForm,
     EndEnrolmentForm,
     EndSituationForm,
     EnrolForm,
+    EventEditForm,
     EventForm,
     EventStatusForm,
     GoalForm,
@@ -54,10 +56,13 @@ from .forms import (
     ProposalForm,
     ProposalOutcomeForm,
     ResolveBarrierForm,
+    ResumeForm,
     SituationForm,
+    SuspendForm,
     TransferDecisionForm,
     TransferRequestForm,
     WeekForm,
+    WithdrawConsentForm,
     ZoneOverrideForm,
     apply_validation_error,
     counsellors_for_agenda,
@@ -68,10 +73,12 @@ from .forms import (
 from .models import (
     Action,
     Barrier,
+    CejWeek,
     Document,
     Enrolment,
     Event,
     Goal,
+    Note,
     Proposal,
     Situation,
     TransferRequest,
@@ -93,12 +100,15 @@ SECTIONS = (
     "plan",
     "notes",
     "documents",
+    "consentements",
     "historique",
 )
 
 
 def _file_queryset() -> QuerySet[Youth]:
-    return Youth.objects.select_related("commune", "quartier", "qpv", "zone", "counsellor")
+    return Youth.objects.select_related(
+        "commune", "quartier", "qpv", "zone", "counsellor", "retention_notice"
+    )
 
 
 def _load(request: HttpRequest, pk: int, *, edit: bool = False) -> Youth:
@@ -128,6 +138,15 @@ def _attach_object_forms(data: selectors.FileData, bound: dict[str, Any]) -> Non
     for enrolment in data.open_enrolments:
         key = f"fin{enrolment.pk}"
         enrolment.action_form = pick(key, lambda k=key: EndEnrolmentForm(prefix=k))  # type: ignore[attr-defined]
+        # The form that failed, if any (a suspension refused because the enrolment was suspended meanwhile
+        # shows its message); else the one the current status calls for.
+        suspend_key, resume_key = f"suspendre{enrolment.pk}", f"reprendre{enrolment.pk}"
+        pause_form = bound.get(suspend_key) or bound.get(resume_key)
+        if pause_form is None:
+            suspended = enrolment.status == EnrolmentStatus.SUSPENDED
+            pause_form = ResumeForm(prefix=resume_key) if suspended else SuspendForm(prefix=suspend_key)
+        enrolment.pause_form = pause_form  # type: ignore[attr-defined]
+        enrolment.pause_is_resume = isinstance(pause_form, ResumeForm)  # type: ignore[attr-defined]
     for weeks in data.weeks.values():
         for week in weeks:
             key = f"semaine{week.enrolment.pk}-{week.week_start:%Y%m%d}"
@@ -139,24 +158,36 @@ def _attach_object_forms(data: selectors.FileData, bound: dict[str, Any]) -> Non
                         "week_start": w.week_start,
                         "added_hours": w.added,
                         "added_comment": w.week.added_comment if w.week else "",
+                        "seen": services.seen_token(w.week),
                     },
                 ),
             )
     for event in data.upcoming_events + data.past_events:
-        if event.status == EventStatus.PLANNED:
-            key = f"statut{event.pk}"
+        key = f"statut{event.pk}"
+        # Planned events get the quick form; another one only to show why its quick change was refused.
+        if event.status == EventStatus.PLANNED or key in bound:
             event.action_form = pick(  # type: ignore[attr-defined]
-                key, lambda k=key: EventStatusForm(prefix=k, initial={"status": EventStatus.ATTENDED})
+                key,
+                lambda k=key, e=event: EventStatusForm(
+                    prefix=k, initial={"status": EventStatus.ATTENDED, "seen": services.seen_token(e)}
+                ),
             )
     for proposal in data.proposals:
         key = f"resultat{proposal.pk}"
         proposal.action_form = pick(  # type: ignore[attr-defined]
-            key, lambda k=key, p=proposal: ProposalOutcomeForm(prefix=k, initial={"status": p.status})
+            key,
+            lambda k=key, p=proposal: ProposalOutcomeForm(
+                prefix=k, initial={"status": p.status, "seen": services.seen_token(p)}
+            ),
         )
     for situation in data.situations:
         if situation.ended_on is None:
             key = f"finsit{situation.pk}"
             situation.action_form = pick(key, lambda k=key: EndSituationForm(prefix=k))  # type: ignore[attr-defined]
+    for consent in data.consents:
+        if consent.withdrawn_on is None:
+            key = f"retrait{consent.pk}"
+            consent.action_form = pick(key, lambda k=key: WithdrawConsentForm(prefix=k))  # type: ignore[attr-defined]
     for goal in data.goals:
         if goal.status == GoalStatus.OPEN:
             key = f"action{goal.pk}"
@@ -197,6 +228,7 @@ def _render_file(
             goal_form=bound.get("plan") or GoalForm(),
             note_form=bound.get("notes") or NoteForm(),
             document_form=bound.get("documents") or DocumentForm(),
+            consent_form=bound.get("consentements") or ConsentForm(),
         )
         if context["can_manage_zone"]:
             context["zone_form"] = bound.get("zone") or ZoneOverrideForm()
@@ -229,12 +261,19 @@ def _section_post(
     message: str,
     action: Callable[[dict], Any],
     bound_key: str | None = None,
+    seen_of: Callable[[], str] | None = None,
 ) -> HttpResponse:
+    """Validate, call the service, then redirect (or re-render the file with the form bound and its errors).
+
+    `seen_of` gives the current token of the row the form changes: after a save refused because someone
+    else changed the row (services.check_unchanged), the form keeps what was typed and gets the new token."""
     if form.is_valid():
         try:
-            action(form.cleaned_data)
+            action({**form.cleaned_data, "seen": form.cleaned_data.get("seen")})
         except ValidationError as exc:
             apply_validation_error(form, exc)
+            if seen_of is not None and any(e.code == services.STALE_CODE for e in exc.error_list):
+                form.refresh_seen(seen_of())
         else:
             return _done(request, youth.pk, section, message)
     # Re-render the file with this form bound: what was typed stays on screen with the errors.
@@ -352,13 +391,44 @@ def enrolment_end(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpRespo
 @role_required(*WRITER_ROLES)
 @require_POST
 def enrolment_suspend(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
-    """Suspend an active enrolment, or resume a suspended one (one button, no form)."""
+    """Suspend an enrolment in progress, with its reason and start date."""
     youth = _load(request, pk, edit=True)
     enrolment = _open_enrolment(youth, enrolment_pk)
-    suspend = enrolment.status == EnrolmentStatus.ACTIVE
-    services.set_enrolment_suspended(by=request.user, enrolment=enrolment, suspended=suspend)
-    return _done(
-        request, youth.pk, "dispositifs", "Dispositif suspendu." if suspend else "Dispositif repris."
+    key = f"suspendre{enrolment.pk}"
+    return _section_post(
+        request,
+        youth,
+        form=SuspendForm(request.POST, prefix=key),
+        section="dispositifs",
+        message=f"{enrolment.programme.name} suspendu.",
+        bound_key=key,
+        action=lambda d: services.suspend_enrolment(
+            by=request.user,
+            enrolment=enrolment,
+            reason=d["reason"],
+            starts_on=d["starts_on"],
+            comment=d["comment"],
+        ),
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def enrolment_resume(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+    """Resume a suspended enrolment (a separate action: a stale page can never toggle it back)."""
+    youth = _load(request, pk, edit=True)
+    enrolment = _open_enrolment(youth, enrolment_pk)
+    key = f"reprendre{enrolment.pk}"
+    return _section_post(
+        request,
+        youth,
+        form=ResumeForm(request.POST, prefix=key),
+        section="dispositifs",
+        message=f"{enrolment.programme.name} repris.",
+        bound_key=key,
+        action=lambda d: services.resume_enrolment(
+            by=request.user, enrolment=enrolment, resumed_on=d["resumed_on"]
+        ),
     )
 
 
@@ -386,6 +456,10 @@ def week_validate(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpRespo
             week_start=d["week_start"],
             added_hours=d["added_hours"],
             added_comment=d["added_comment"],
+            seen=d["seen"],
+        ),
+        seen_of=lambda: services.seen_token(
+            CejWeek.objects.filter(enrolment=enrolment, week_start=form.cleaned_data["week_start"]).first()
         ),
     )
 
@@ -435,7 +509,60 @@ def event_status(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
         section="evenements",
         message="Statut du rendez-vous mis à jour.",
         bound_key=key,
-        action=lambda d: services.set_event_status(by=request.user, event=event, status=d["status"]),
+        action=lambda d: services.set_event_status(
+            by=request.user, event=event, status=d["status"], seen=d["seen"]
+        ),
+        seen_of=lambda: services.seen_token(Event.objects.filter(pk=event.pk).first()),
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    """Correct an event: its own page, the whole form (date, kind, status, notes…), and its deletion."""
+    youth = _load(request, pk, edit=True)
+    event = get_or_404(
+        Event.objects.filter(youth=youth).select_related("youth", "site", "counsellor"), pk=event_pk
+    )
+    form = EventEditForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = services.update_event(
+                by=request.user,
+                event=event,
+                seen=data["seen"],
+                kind=data["kind"],
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                counsellor=data["counsellor"] or event.counsellor,
+                site=data["site"],
+                channel=data["channel"],
+                status=data["status"],
+                themes=data["themes"],
+                notes=data["notes"],
+                is_internal=data["is_internal"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+            if any(e.code == services.STALE_CODE for e in exc.error_list):
+                form.refresh_seen(services.seen_token(Event.objects.filter(pk=event.pk).first()))
+        else:
+            messages.success(request, "Événement corrigé." if changed else "Aucun changement.")
+            return redirect(_file_url(youth, "evenements"))
+    return render(
+        request,
+        "youth/entry_edit.html",
+        {
+            "youth": youth,
+            "form": form,
+            "entry": event,
+            "title": f"Corriger : {event}",
+            "section": "evenements",
+            "delete_url": reverse("youth:entry_delete", args=[youth.pk, "evenement", event.pk]),
+            "delete_label": "cet événement",
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -483,7 +610,9 @@ def proposal_outcome(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRes
             status=d["status"],
             outcome=d["outcome"],
             outcome_on=d["outcome_on"],
+            seen=d["seen"],
         ),
+        seen_of=lambda: services.seen_token(Proposal.objects.filter(pk=proposal.pk).first()),
     )
 
 
@@ -649,6 +778,123 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
         as_attachment=True,
         filename=f"document-{document.pk}.{ext}",
         content_type=document.content_type or "application/octet-stream",
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def note_visibility(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    note = get_or_404(Note.objects.filter(youth=youth).select_related("youth"), pk=note_pk)
+    internal = request.POST.get("interne") == "1"
+    services.set_note_visibility(by=request.user, note=note, is_internal=internal)
+    return _done(
+        request,
+        youth.pk,
+        "notes",
+        "Note désormais interne (jamais montrée au jeune)."
+        if internal
+        else "Note désormais visible par le jeune.",
+    )
+
+
+#: Entries that can be deleted when entered by mistake: URL word -> (model, section of the file).
+DELETABLE_ENTRIES: dict[str, tuple[type, str]] = {
+    "evenement": (Event, "evenements"),
+    "proposition": (Proposal, "propositions"),
+    "situation": (Situation, "situations"),
+    "note": (Note, "notes"),
+    "document": (Document, "documents"),
+    "frein": (Barrier, "diagnostic"),
+}
+
+
+def _entry_description(entry: Any) -> str:
+    if isinstance(entry, Event):
+        when = timezone.localtime(entry.starts_at)
+        return f"{entry.get_kind_display()} du {when:%d/%m/%Y à %H:%M} ({entry.get_status_display().lower()})"
+    if isinstance(entry, Proposal):
+        return f"{entry.get_kind_display()} proposée le {entry.proposed_on:%d/%m/%Y} : {entry.description}"
+    if isinstance(entry, Situation):
+        return str(entry)
+    if isinstance(entry, Note):
+        return f"Note du {timezone.localtime(entry.created):%d/%m/%Y à %H:%M}"
+    if isinstance(entry, Document):
+        return f"Document « {entry.title} » déposé le {timezone.localtime(entry.created):%d/%m/%Y}"
+    if isinstance(entry, Barrier):
+        return f"{entry.get_domain_display()} (constaté le {entry.noted_on:%d/%m/%Y})"
+    return str(entry)
+
+
+@role_required(*WRITER_ROLES)
+@require_http_methods(["GET", "POST"])
+def entry_delete(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> HttpResponse:
+    """Delete an entry made by mistake: GET asks for confirmation (what will be deleted), POST deletes.
+    Audited; the audit entry keeps the kind and date of the entry, never its text."""
+    youth = _load(request, pk, edit=True)
+    if kind not in DELETABLE_ENTRIES:
+        raise Http404
+    model, section = DELETABLE_ENTRIES[kind]
+    if model is Barrier and not can_read_diagnosis(request.user, youth):
+        raise Http404
+    entry = get_or_404(model.objects.filter(youth=youth), pk=entry_pk)
+    label = services.DELETABLE[model][1]
+    if request.method == "POST":
+        services.delete_entry(by=request.user, entry=entry)
+        message = f"Suppression de {label} enregistrée.".replace("de le ", "du ")
+        if getattr(request, "htmx", False):
+            return _done(request, youth.pk, section, message)
+        messages.success(request, message)
+        return redirect(_file_url(youth, section))
+    return render(
+        request,
+        "youth/entry_delete.html",
+        {
+            "youth": youth,
+            "label": label,
+            "description": _entry_description(entry),
+            "section": section,
+            "cancel_url": _file_url(youth, section),
+        },
+    )
+
+
+# ------------------------------------------------------------------------------------------------ consents
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    return _section_post(
+        request,
+        youth,
+        form=ConsentForm(request.POST),
+        section="consentements",
+        message="Consentement enregistré.",
+        bound_key="consentements",
+        action=lambda d: services.record_consent(
+            by=request.user, youth=youth, scope=d["scope"], given_on=d["given_on"], detail=d["detail"]
+        ),
+    )
+
+
+@role_required(*WRITER_ROLES)
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    youth = _load(request, pk, edit=True)
+    consent = get_or_404(youth.consents.filter(withdrawn_on__isnull=True), pk=consent_pk)
+    key = f"retrait{consent.pk}"
+    return _section_post(
+        request,
+        youth,
+        form=WithdrawConsentForm(request.POST, prefix=key),
+        section="consentements",
+        message="Retrait du consentement enregistré.",
+        bound_key=key,
+        action=lambda d: services.withdraw_consent(
+            by=request.user, consent=consent, withdrawn_on=d["withdrawn_on"]
+        ),
     )
 
 

@@ -530,6 +530,15 @@ def retention_page(request: HttpRequest) -> HttpResponse:
                 f"{withdrawn} préavis levé{'s' if withdrawn > 1 else ''} (contact repris).",
             )
         elif action == "anonymiser":
+            # The page said how many files would go; if more are due now (a notice expired at midnight),
+            # nothing is done and the page shows the new count.
+            expected = caseload.parse_id(request.POST.get("expected"))
+            if expected is None or retention.expired_notices().count() > expected:
+                messages.error(
+                    request,
+                    "Le nombre de dossiers à anonymiser a changé : vérifiez-le, puis confirmez à nouveau.",
+                )
+                return redirect("youth:retention")
             report = retention.run_retention(by=request.user)
             messages.success(
                 request,
@@ -550,6 +559,7 @@ def retention_page(request: HttpRequest) -> HttpResponse:
             "retention_days": retention.retention_days(),
             "notice_days": retention.notice_days(),
             "cutoff": retention.retention_cutoff(),
+            "expired_count": retention.expired_notices().count(),
             "today": timezone.localdate(),
             "managed": managed_zone_ids(request.user),
         },

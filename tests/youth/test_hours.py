@@ -111,30 +111,76 @@ def test_another_app_can_add_a_source_of_hours(enrolment):
 
 
 def test_weeks_under_target_for_a_counsellor_in_a_fixed_number_of_queries(counsellor_a, commune_a, cej):
+    this_monday = monday_of(today())
+
     def build(count):
         for _ in range(count):
             youth = YouthFactory(commune=commune_a, counsellor=counsellor_a)
-            EnrolmentFactory(youth=youth, programme=cej)
-            EventFactory(youth=youth, starts_at=local_dt(monday_of(today()), 0, 1), duration_minutes=60)
+            EnrolmentFactory(youth=youth, programme=cej, start_on=this_monday)  # no complete week yet
+            EventFactory(youth=youth, starts_at=local_dt(this_monday, 0, 1), duration_minutes=60)
             SituationFactory(youth=youth, training=True)
 
     build(1)
+    counsellor_a.zone_ids()  # read once per request, then cached on the user
     with CaptureQueriesContext(connection) as small:
         assert len(hours.weeks_under_target(counsellor_a)) == 1
     build(6)
     with CaptureQueriesContext(connection) as large:
         flagged = hours.weeks_under_target(counsellor_a)
         assert len(flagged) == 7
-        assert all(w.total == Decimal(11) for w in flagged)
+        assert all(w.total == Decimal(11) and w.is_current for w in flagged)
         assert {w.enrolment.youth.full_name for w in flagged}  # youth loaded with the enrolment
-    assert len(small) == len(large) == 1 + len(hours.hours_sources()) + 1
+    # enrolments, one query per source, suspensions, stored weeks
+    assert len(small) == len(large) == 1 + len(hours.hours_sources()) + 2
 
 
 def test_weeks_under_target_ignores_other_counsellors_and_reached_targets(
     counsellor_a, counsellor_b, youth_a, youth_b, cej
 ):
+    this_monday = monday_of(today())
     EnrolmentFactory(youth=youth_b, programme=cej)
     enrolment = EnrolmentFactory(youth=youth_a, programme=cej)
-    assert [w.enrolment for w in hours.weeks_under_target(counsellor_a)] == [enrolment]
-    CejWeek.objects.create(enrolment=enrolment, week_start=monday_of(today()), added_hours=Decimal(15))
+    flagged = hours.weeks_under_target(counsellor_a)
+    # The last complete week first, then the week in progress: both under target, nothing recorded.
+    assert [(w.enrolment, w.week_start) for w in flagged] == [
+        (enrolment, this_monday - timedelta(days=7)),
+        (enrolment, this_monday),
+    ]
+    CejWeek.objects.create(enrolment=enrolment, week_start=this_monday, added_hours=Decimal(15))
+    CejWeek.objects.create(
+        enrolment=enrolment, week_start=this_monday - timedelta(days=7), added_hours=Decimal(20)
+    )
+    assert hours.weeks_under_target(counsellor_a) == []
+
+
+def test_last_week_stays_flagged_on_monday(counsellor_a, youth_a, cej):
+    """On Monday the week in progress is empty; last week's shortfall is still shown, not replaced."""
+    this_monday = monday_of(today())
+    enrolment = EnrolmentFactory(youth=youth_a, programme=cej)
+    EventFactory(youth=youth_a, starts_at=local_dt(this_monday - timedelta(days=6), 9), duration_minutes=600)
+    CejWeek.objects.create(enrolment=enrolment, week_start=this_monday, added_hours=Decimal(16))
+    flagged = hours.weeks_under_target(counsellor_a)
+    assert [(w.week_start, w.total) for w in flagged] == [(this_monday - timedelta(days=7), Decimal(10))]
+    assert not flagged[0].is_current
+
+
+def test_a_suspended_week_is_not_under_target(counsellor_a, youth_a, cej):
+    this_monday = monday_of(today())
+    enrolment = EnrolmentFactory(youth=youth_a, programme=cej, start_on=this_monday - timedelta(days=60))
+    services.suspend_enrolment(
+        by=counsellor_a, enrolment=enrolment, reason="health", starts_on=this_monday - timedelta(days=5)
+    )
+    services.resume_enrolment(by=counsellor_a, enrolment=enrolment, resumed_on=this_monday)
+    # Suspended from last Wednesday to Sunday: last week is not flagged, this week (active again) is.
+    flagged = hours.weeks_under_target(counsellor_a)
+    assert [w.week_start for w in flagged] == [this_monday]
+    weeks = hours.compute_weeks([enrolment], {enrolment.pk: [this_monday - timedelta(days=7), this_monday]})
+    assert [w.suspended for w in weeks[enrolment.pk]] == [True, False]
+
+
+def test_a_file_moved_to_another_zone_leaves_the_counsellors_cej_block(counsellor_a, youth_a, zone_b, cej):
+    EnrolmentFactory(youth=youth_a, programme=cej)
+    assert hours.weeks_under_target(counsellor_a)
+    youth_a.zone = zone_b  # e.g. moved by an import, the counsellor kept by mistake
+    youth_a.save(update_fields=["zone"])
     assert hours.weeks_under_target(counsellor_a) == []

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from maillage.core.models import AuditEntry
 from maillage.youth import services
 from maillage.youth.enums import EnrolmentStatus
 from maillage.youth.models import Enrolment, Programme
@@ -129,27 +130,112 @@ def test_end_enrolment_needs_a_reason_and_then_frees_the_slot(login, youth_a, co
 
 
 def test_suspend_and_resume(youth_a, counsellor_a, cej):
-    enrolment = EnrolmentFactory(youth=youth_a, programme=cej)
-    services.set_enrolment_suspended(by=counsellor_a, enrolment=enrolment, suspended=True)
+    enrolment = EnrolmentFactory(youth=youth_a, programme=cej, start_on=today() - timedelta(days=60))
+    period = services.suspend_enrolment(
+        by=counsellor_a, enrolment=enrolment, reason="health", starts_on=today() - timedelta(days=10)
+    )
+    enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.SUSPENDED
-    with pytest.raises(services.ValidationError):
-        services.set_enrolment_suspended(by=counsellor_a, enrolment=enrolment, suspended=True)
-    services.set_enrolment_suspended(by=counsellor_a, enrolment=enrolment, suspended=False)
+    assert (period.starts_on, period.ends_on, period.reason) == (today() - timedelta(days=10), None, "health")
+    with pytest.raises(services.ValidationError, match="n'est pas en cours"):
+        services.suspend_enrolment(by=counsellor_a, enrolment=enrolment, reason="health")
+    with pytest.raises(services.ValidationError) as error:
+        services.resume_enrolment(
+            by=counsellor_a, enrolment=enrolment, resumed_on=today() - timedelta(days=11)
+        )
+    assert "resumed_on" in error.value.message_dict
+    services.resume_enrolment(by=counsellor_a, enrolment=enrolment, resumed_on=today() - timedelta(days=2))
+    enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.ACTIVE
+    period.refresh_from_db()
+    assert period.ends_on == today() - timedelta(days=2)
+    with pytest.raises(services.ValidationError, match="n'est pas suspendu"):
+        services.resume_enrolment(by=counsellor_a, enrolment=enrolment)
+    # A second suspension cannot start inside the first one; both periods are kept.
+    with pytest.raises(services.ValidationError) as error:
+        services.suspend_enrolment(
+            by=counsellor_a, enrolment=enrolment, reason="family", starts_on=today() - timedelta(days=5)
+        )
+    assert "starts_on" in error.value.message_dict
+    services.suspend_enrolment(by=counsellor_a, enrolment=enrolment, reason="other", comment="Voyage")
+    assert enrolment.suspensions.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"reason": ""}, "reason", "Ce champ est obligatoire"),
+        ({"reason": "other", "comment": ""}, "comment", "Précisez le motif"),
+        ({"reason": "health", "starts_on": "2001-01-01"}, "starts_on", "ne peut pas précéder"),
+    ],
+)
+def test_suspension_needs_a_reason_and_a_date_within_the_enrolment(
+    login, youth_a, counsellor_a, cej, data, field, message
+):
+    enrolment = EnrolmentFactory(youth=youth_a, programme=cej)
+    key = f"suspendre{enrolment.pk}"
+    response = login(counsellor_a).post(
+        f"/jeunes/{youth_a.pk}/dispositifs/{enrolment.pk}/suspension/",
+        {
+            f"{key}-starts_on": data.get("starts_on", today().isoformat()),
+            **{f"{key}-{k}": v for k, v in data.items()},
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.ACTIVE and not enrolment.suspensions.exists()
 
 
 def test_suspend_and_resume_over_http(login, youth_a, counsellor_a, cej):
     enrolment = EnrolmentFactory(youth=youth_a, programme=cej)
     browser = login(counsellor_a)
-    url = f"/jeunes/{youth_a.pk}/dispositifs/{enrolment.pk}/suspension/"
-    assert "Suspendre" in browser.get(f"/jeunes/{youth_a.pk}/").content.decode()
-    assert browser.post(url).status_code == 302
+    page = browser.get(f"/jeunes/{youth_a.pk}/").content.decode()
+    assert "Suspendre le dispositif" in page
+    response = browser.post(
+        f"/jeunes/{youth_a.pk}/dispositifs/{enrolment.pk}/suspension/",
+        {
+            f"suspendre{enrolment.pk}-starts_on": today().isoformat(),
+            f"suspendre{enrolment.pk}-reason": "parenthood",
+        },
+    )
+    assert response.status_code == 302
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.SUSPENDED
-    assert "Reprendre" in browser.get(f"/jeunes/{youth_a.pk}/").content.decode()
-    browser.post(url)
+    page = browser.get(f"/jeunes/{youth_a.pk}/").content.decode()
+    assert "Reprise du dispositif" in page and "Maternité, paternité" in page
+    # A page opened before the suspension still offers "Suspendre": posting it changes nothing.
+    stale = browser.post(
+        f"/jeunes/{youth_a.pk}/dispositifs/{enrolment.pk}/suspension/",
+        {
+            f"suspendre{enrolment.pk}-starts_on": today().isoformat(),
+            f"suspendre{enrolment.pk}-reason": "health",
+        },
+    )
+    assert "ne peut pas être suspendu" in stale.content.decode()
+    assert enrolment.suspensions.count() == 1
+    response = browser.post(
+        f"/jeunes/{youth_a.pk}/dispositifs/{enrolment.pk}/reprise/",
+        {f"reprendre{enrolment.pk}-resumed_on": today().isoformat()},
+    )
+    assert response.status_code == 302
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.ACTIVE
+    actions = AuditEntry.objects.order_by("at", "id").values_list("action", flat=True)
+    assert [a for a in actions if "enrolment_" in a] == [
+        "youth.enrolment_suspended",
+        "youth.enrolment_resumed",
+    ]
+
+
+def test_ending_a_suspended_enrolment_closes_its_suspension(youth_a, counsellor_a, cej):
+    enrolment = EnrolmentFactory(youth=youth_a, programme=cej)
+    period = services.suspend_enrolment(by=counsellor_a, enrolment=enrolment, reason="health")
+    services.end_enrolment(
+        by=counsellor_a, enrolment=enrolment, status="abandoned", end_reason="no_contact", ended_on=today()
+    )
+    period.refresh_from_db()
+    assert period.ends_on == today()
 
 
 def test_load_programmes_is_idempotent(db):

@@ -9,6 +9,7 @@ from maillage.youth.models import monday_of
 from tests.youth.conftest import assert_no_invalid_vars
 from tests.youth.factories import (
     ActionFactory,
+    ConsentFactory,
     EnrolmentFactory,
     EventFactory,
     GoalFactory,
@@ -130,3 +131,36 @@ def test_done_when_12_hours_this_week_is_flagged_on_the_caseload(login, counsell
     assert response.status_code == 302
     block = browser.get("/").content.decode().split('id="bloc-cej"')[1].split("</section>")[0]
     assert "LE GALL" in block and "12 h" in block and "15 h" in block
+
+
+def test_files_on_notice_of_anonymisation_are_shown_to_their_counsellor(login, counsellor_a, commune_a):
+    from maillage.youth import retention, services
+
+    quiet = YouthFactory(
+        commune=commune_a, counsellor=counsellor_a, last_name="Silencieux", last_contact_on=None
+    )
+    quiet.intake_on = today() - timedelta(days=800)
+    quiet.save(update_fields=["intake_on"])
+    withdrawn = YouthFactory(commune=commune_a, counsellor=counsellor_a, last_name="Retrait")
+    ConsentFactory(youth=withdrawn)
+    YouthFactory(commune=commune_a, counsellor=counsellor_a, last_name="Actif", last_contact_on=today())
+    page = login(counsellor_a).get("/").content.decode()
+    assert "Bientôt anonymisés" not in page  # no block while nothing is on notice
+    retention.give_notice()
+    services.withdraw_consent(by=counsellor_a, consent=withdrawn.consents.get())
+    page = login(counsellor_a).get("/").content.decode()
+    block = page.split('id="bloc-anonymisation"')[1].split("</section>")[0]
+    assert "SILENCIEUX" in block and "RETRAIT" in block and "(consentement retiré)" in block
+    assert "ACTIF" not in block
+    assert f"le {today() + timedelta(days=30):%d/%m/%Y}" in block
+
+
+def test_last_weeks_shortfall_is_shown_with_the_week_in_progress(login, counsellor_a, commune_a, cej):
+    youth = YouthFactory(commune=commune_a, counsellor=counsellor_a, last_name="Semaine")
+    EnrolmentFactory(youth=youth, programme=cej, start_on=today() - timedelta(days=40))
+    page = login(counsellor_a).get("/").content.decode()
+    block = page.split('id="bloc-cej"')[1].split("</section>")[0]
+    monday = monday_of(today())
+    assert f"Semaine dernière, du {monday - timedelta(days=7):%d/%m}" in block
+    assert f"Semaine en cours, du {monday:%d/%m}" in block
+    assert block.count("SEMAINE") == 2 and "à valider" in block

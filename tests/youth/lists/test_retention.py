@@ -21,6 +21,7 @@ from maillage.youth.models import (
     Consent,
     Document,
     Enrolment,
+    EnrolmentSuspension,
     Event,
     Goal,
     Note,
@@ -97,13 +98,20 @@ def old_file(commune_a, counsellor_a, zone_b, cej, settings, tmp_path):
         notes="mutation de sa mère",
         started_on=day - timedelta(days=50),
     )
-    EnrolmentFactory(
+    enrolment = EnrolmentFactory(
         youth=youth,
         programme=cej,
         start_on=day - timedelta(days=150),
         ended=True,
         ended_on=day,
         end_comment="Parler à sa sœur Anna",
+    )
+    EnrolmentSuspension.objects.create(
+        enrolment=enrolment,
+        starts_on=day - timedelta(days=100),
+        ends_on=day - timedelta(days=90),
+        reason="other",
+        comment="mutation de sa mère",
     )
     ProposalFactory(
         youth=youth,
@@ -147,6 +155,7 @@ def _all_text_of(youth_id: int) -> str:
             )
         ),
         Action.objects.filter(goal__youth_id=youth_id),
+        EnrolmentSuspension.objects.filter(enrolment__youth_id=youth_id),
     ]
     for queryset in querysets:
         for row in queryset.values():
@@ -321,8 +330,15 @@ def test_retention_page_for_directors(login, director, counsellor_a, old_file, r
     page = browser.get("/jeunes/conservation/").content.decode()
     assert f"le {today() + timedelta(days=30):%d/%m/%Y}" in page
     assert "Préavis donné à 1 dossier" in page
+    assert "Aucun préavis n'est échu" in page
     RetentionNotice.objects.update(anonymise_on=today())
+    page = browser.get("/jeunes/conservation/").content.decode()
+    assert "1 dossier</strong> sera anonymisé définitivement" in page
+    # A confirmation made for fewer files than are due now does nothing.
+    browser.post("/jeunes/conservation/", {"action": "anonymiser", "expected": "0"})
     browser.post("/jeunes/conservation/", {"action": "anonymiser"})
+    assert Youth.objects.get(pk=old_file.pk).status == YouthStatus.ACTIVE
+    browser.post("/jeunes/conservation/", {"action": "anonymiser", "expected": "1"})
     assert Youth.objects.get(pk=old_file.pk).status == YouthStatus.ANONYMISED
     assert browser.post("/jeunes/conservation/", {"action": "x"}).status_code == 302
     assert login(counsellor_a).post("/jeunes/conservation/", {"action": "anonymiser"}).status_code == 404
@@ -369,6 +385,7 @@ def test_every_text_field_of_the_youth_models_is_handled():
         ("consent", "detail"),
         ("barrier", "comment"),
         ("enrolment", "end_comment"),
+        ("enrolmentsuspension", "comment"),
         ("event", "notes"),
         ("proposal", "description"),
         ("proposal", "outcome"),

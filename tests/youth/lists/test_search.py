@@ -69,6 +69,14 @@ def test_search_by_name(request, login, persona, kevin, others, query, finds_kev
     assert ("GALLOIS" in page) is finds_gallois if query != "chloe" else "GALLOIS" in page
 
 
+def test_a_search_that_finds_nobody_says_so_and_offers_the_intake(login, counsellor_a, kevin, others):
+    response = login(counsellor_a).get("/jeunes/", {"q": "zzzzzz"})
+    page = _names(response)
+    assert "Aucun jeune ne correspond" in page
+    assert "Accueillir un nouveau jeune" in page
+    assert "Corrigez les champs" not in page and "LE GALL" not in page
+
+
 @pytest.mark.parametrize(
     "typed", ["{d:%d/%m/%Y}", "{d.day}/{d.month}/{d.year}", "{d:%Y-%m-%d}", "{d:%d-%m-%Y}"]
 )
