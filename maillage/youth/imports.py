@@ -93,6 +93,91 @@ COLUMN_LABELS = {
 }
 
 
+#: What the import page shows of each column (docs/imports-youths.md has the same table): required or not,
+#: and the values read.
+COLUMN_HELP: tuple[tuple[str, str, str], ...] = (
+    ("nom", "oui", "texte"),
+    ("prenoms", "oui", "texte (le premier prénom sert à la détection des doublons)"),
+    ("date_naissance", "oui", "jj/mm/aaaa (ou aaaa-mm-jj) ; 16 à 25 ans à la date d'accueil"),
+    (
+        "code_insee",
+        "oui, ou « commune »",
+        "code de la commune ; un ancien code (commune fusionnée) donne l'actuelle",
+    ),
+    ("commune", "sans code INSEE", "nom de la commune (ou d'une ancienne commune fusionnée)"),
+    ("code_postal", "si le nom est ambigu", "départage deux communes de même nom"),
+    ("quartier", "à Rennes", "numéro (1 à 12) ou nom du quartier : il décide de l'antenne"),
+    ("sexe", "non", "F / Femme, M / H / Homme, X ou vide (non précisé)"),
+    ("telephone", "non", "format français (06 12 34 56 78, +33 6…) ou international"),
+    ("email", "non", "adresse valide"),
+    ("adresse", "non", "texte"),
+    ("niveau", "non", "infra 3 / sans diplôme, 3 / CAP-BEP, 4 / bac, 5 / bac+2, 6 et plus"),
+    ("situation", "non", "emploi, formation, scolarité, service civique, sans emploi, autre"),
+    ("connu_par", "non", "aller vers, partenaire, bouche à oreille, internet, France Travail, école, autre"),
+    ("date_accueil", "non", "date ; aujourd'hui par défaut ; pas dans le futur"),
+    (
+        "date_consentement",
+        "non",
+        "date du consentement recueilli par l'ancien logiciel ; par défaut l'accueil",
+    ),
+    ("conseiller", "non", "e-mail d'un compte de conseiller·ère actif de la zone du jeune"),
+    (
+        "reference",
+        "non",
+        "identifiant dans l'ancien logiciel (40 caractères) : un second import ne recrée rien",
+    ),
+)
+
+#: The template offered for download: the header and two fictitious rows.
+TEMPLATE_HEADER = (
+    "Nom",
+    "Prénoms",
+    "Date de naissance",
+    "Sexe",
+    "Téléphone",
+    "E-mail",
+    "Code INSEE",
+    "Quartier",
+    "Niveau",
+    "Situation",
+    "Date d'accueil",
+    "Conseiller",
+    "Référence",
+)
+TEMPLATE_ROWS = (
+    (
+        "Exemple",
+        "Kévin",
+        "14/03/2006",
+        "M",
+        "06 00 00 00 01",
+        "",
+        "35188",
+        "",
+        "3",
+        "sans emploi",
+        "",
+        "",
+        "ANCIEN-1",
+    ),
+    (
+        "Exemple",
+        "Maëlle",
+        "02/11/2003",
+        "F",
+        "",
+        "",
+        "35238",
+        "Le Blosne",
+        "bac",
+        "emploi",
+        "",
+        "",
+        "ANCIEN-2",
+    ),
+)
+
+
 def _choices(enum: Any, aliases: dict[str, str]) -> dict[str, str]:
     """Accepted spellings of a choice: the stored code, the French label, a few usual aliases."""
     table = {}

@@ -10,5 +10,6 @@ urlpatterns = [
     path("equipe/", views_lists.team, name="team"),
     path("equipe/reaffecter/", views_lists.reassign, name="reassign"),
     path("import/", views_lists.import_page, name="import"),
+    path("import/modele.csv", views_lists.import_template, name="import_template"),
     path("conservation/", views_lists.retention_page, name="retention"),
 ]

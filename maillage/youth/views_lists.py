@@ -32,7 +32,7 @@ from maillage.territory.models import Zone
 from . import caseload, imports, retention
 from .access import managed_zone_ids
 from .enums import BarrierDomain, SituationKind
-from .models import Programme, Youth
+from .models import Programme, TransferRequest, Youth
 from .normalise import format_phone
 from .roles import ALL_ZONES_ROLES, YOUTH_ROLES
 
@@ -78,7 +78,15 @@ def zone_panel_context(request: HttpRequest) -> dict | None:
     zone_ids = caseload.team_zone_ids(request.user)
     if not zone_ids:
         return None
-    return {"zones": caseload.zone_loads(zone_ids), "weeks": caseload.conf.not_seen_weeks()}
+    # Requests to hand over a file that one of the managed zones holds: this manager decides them.
+    pending_transfers = TransferRequest.objects.pending().filter(
+        from_zone_id__in=managed_zone_ids(request.user)
+    )
+    return {
+        "zones": caseload.zone_loads(zone_ids),
+        "weeks": caseload.conf.not_seen_weeks(),
+        "pending_transfers": pending_transfers.count(),
+    }
 
 
 # ---------------------------------------------------------------------------------------------- the list
@@ -507,10 +515,20 @@ def import_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "summary": imports.summary(report) if report else "",
-            "columns": imports.COLUMN_LABELS,
+            "columns": [
+                (imports.COLUMN_LABELS[column], required, values)
+                for column, required, values in imports.COLUMN_HELP
+            ],
         },
         status=400 if request.method == "POST" and (form.errors or (report and report.errors)) else 200,
     )
+
+
+@role_required(*DIRECTOR_ROLES)
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    """A CSV to fill in (header and two fictitious rows), in the format the import reads."""
+    return csv_response("modele-import-jeunes.csv", imports.TEMPLATE_HEADER, imports.TEMPLATE_ROWS)
 
 
 # --------------------------------------------------------------------------------------------- retention

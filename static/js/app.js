@@ -1,10 +1,12 @@
 // Maillage: small progressive enhancements. Everything works without JavaScript.
 (function () {
   "use strict";
-  // Confirm destructive actions: <form data-confirm="Message">.
+  // Confirm destructive actions: <form data-confirm="Message">. A form that htmx posts carries hx-confirm
+  // too: htmx asks before its request, so it is not asked twice.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    if (form instanceof HTMLFormElement && form.dataset.confirm && !form.hasAttribute("hx-confirm") &&
+        !window.confirm(form.dataset.confirm)) {
       event.preventDefault();
     }
   });

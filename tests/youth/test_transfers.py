@@ -153,3 +153,14 @@ def test_pending_transfer_is_shown_on_the_duplicate_and_the_file(
     )
     assert "Transfert déjà demandé" in page
     assert Youth.objects.count() == 1
+
+
+def test_the_managers_home_page_counts_the_requests_to_decide(
+    login, youth_a, counsellor_b, zone_b, zone_manager_a, zone_manager_b
+):
+    assert "demande de transfert" not in login(zone_manager_a).get("/").content.decode()
+    services.request_transfer(by=counsellor_b, youth=youth_a, to_zone=zone_b)
+    page = login(zone_manager_a).get("/").content.decode()
+    assert "1 demande de transfert</strong> à traiter" in page and "/jeunes/transferts/" in page
+    # The requesting zone's manager does not decide it: nothing to do on their home page.
+    assert "demande de transfert" not in login(zone_manager_b).get("/").content.decode()

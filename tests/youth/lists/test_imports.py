@@ -362,3 +362,25 @@ def test_upload_page_for_directors(login, territory, director, counsellor_a):
     response = browser.post("/jeunes/import/", {})
     assert response.status_code == 400
     assert login(counsellor_a).post("/jeunes/import/", {}).status_code == 404
+
+
+def test_the_template_offered_for_download_is_read_by_the_import(login, territory, director, counsellor_a):
+    commune_a, _ = territory
+    response = login(director).get("/jeunes/import/modele.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].split(";")[:3] == ["Nom", "Prénoms", "Date de naissance"]
+    # Filled in for the test territory (its own INSEE code, no Rennes quartier), the model imports cleanly.
+    header = lines[0].split(";")
+    rows = []
+    for line in lines[1:]:
+        values = dict(zip(header, line.split(";"), strict=True))
+        values.update({"Code INSEE": commune_a.insee_code, "Quartier": "", "Date de naissance": born(19)})
+        rows.append(";".join(values[h] for h in header))
+    data = ("\r\n".join([lines[0], *rows]) + "\r\n").encode("utf-8")
+    report = imports.import_youths(data, filename="modele.csv", by=director, dry_run=True)
+    assert report.errors == [] and report.warnings == [] and report.to_create == 2
+    page = login(director).get("/jeunes/import/").content.decode()
+    assert "Télécharger un modèle (CSV)" in page and "date de naissance" in page
+    assert login(counsellor_a).get("/jeunes/import/modele.csv").status_code == 404
