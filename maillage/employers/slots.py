@@ -19,7 +19,6 @@ from typing import Any
 from django.http import HttpRequest
 
 from . import access, ranking
-from .forms import ExperienceForm, JobProfileForm
 from .models import Application, CohortMember, Experience, FollowUp, Immersion, JobProfile, Skill
 
 APPLICATIONS_SHOWN = 20
@@ -80,13 +79,14 @@ def profile_section(request: HttpRequest, youth: Any = None, **kwargs: Any) -> d
     if youth is None or not access.can_read(request.user):
         return None
     data = _data(request, youth)
-    context: dict[str, Any] = {"youth": youth, "employment": data, "profile": data.profile}
-    if data.can_edit and youth.status == "active":
-        context["profile_form"] = JobProfileForm(
-            youth=youth, profile=data.profile, occupations=data.occupations
-        )
-        context["experience_form"] = ExperienceForm(profile=data.profile) if data.profile else None
-    return context
+    # The profile and experience forms have their own pages (occupation and skill autocompletes): the file
+    # links to them rather than rendering two large forms on every opening.
+    return {
+        "youth": youth,
+        "employment": data,
+        "profile": data.profile,
+        "can_edit_profile": data.can_edit and youth.status == "active",
+    }
 
 
 def offers_section(request: HttpRequest, youth: Any = None, **kwargs: Any) -> dict | None:

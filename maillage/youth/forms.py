@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.accounts.roles import Role
+from maillage.core.formfields import ModelChoiceField
 from maillage.core.text import search_key
 from maillage.territory.models import QPV, Commune, Quartier, Site, Zone
 
@@ -166,14 +167,14 @@ class IdentityFieldsForm(AccessibleFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "id": "id_commune-label"}),
     )
     commune = forms.CharField(required=False, widget=forms.HiddenInput())
-    quartier = forms.ModelChoiceField(
+    quartier = ModelChoiceField(
         label="Quartier",
         queryset=Quartier.objects.select_related("commune").order_by("commune__name", "number"),
         required=False,
         empty_label="—",
         help_text="Pour Rennes : le quartier décide de l'antenne.",
     )
-    qpv = forms.ModelChoiceField(
+    qpv = ModelChoiceField(
         label="Quartier prioritaire (QPV)",
         queryset=QPV.objects.select_related("commune").order_by("commune__name", "name"),
         required=False,
@@ -278,7 +279,7 @@ class IntakeForm(IdentityFieldsForm):
         self.user = user
         managed = managed_zone_ids(user)
         if managed is None or managed:
-            self.fields["zone"] = forms.ModelChoiceField(
+            self.fields["zone"] = ModelChoiceField(
                 label="Zone (responsables d'antenne)",
                 queryset=Zone.objects.all(),
                 required=False,
@@ -377,7 +378,7 @@ def identity_post_values(youth: Youth) -> dict[str, str]:
 
 
 class ZoneOverrideForm(AccessibleFormMixin, forms.Form):
-    zone = forms.ModelChoiceField(label="Nouvelle zone", queryset=Zone.objects.all())
+    zone = ModelChoiceField(label="Nouvelle zone", queryset=Zone.objects.all())
     reason = forms.CharField(label="Motif", max_length=255)
 
 
@@ -415,7 +416,7 @@ class ResolveBarrierForm(AccessibleFormMixin, forms.Form):
 class EnrolForm(AccessibleFormMixin, forms.Form):
     prefix = "dispositif"
 
-    programme = forms.ModelChoiceField(label="Dispositif", queryset=Programme.objects.available())
+    programme = ModelChoiceField(label="Dispositif", queryset=Programme.objects.available())
     start_on = forms.DateField(label="Début", initial=today, widget=DateInput())
     planned_end_on = forms.DateField(
         label="Fin prévue",
@@ -497,8 +498,8 @@ class EventForm(AccessibleFormMixin, forms.Form):
     at = forms.TimeField(label="Heure", initial=_rounded_now_time, widget=TimeInput())
     duration_minutes = forms.TypedChoiceField(label="Durée", choices=DURATION_CHOICES, coerce=int, initial=30)
     channel = forms.ChoiceField(label="Modalité", choices=Channel.choices, initial=Channel.IN_PERSON)
-    site = forms.ModelChoiceField(label="Lieu", queryset=Site.objects.none(), required=False, empty_label="—")
-    counsellor = forms.ModelChoiceField(label="Conseiller·ère", queryset=User.objects.none(), required=False)
+    site = ModelChoiceField(label="Lieu", queryset=Site.objects.none(), required=False, empty_label="—")
+    counsellor = ModelChoiceField(label="Conseiller·ère", queryset=User.objects.none(), required=False)
     themes = forms.MultipleChoiceField(
         label="Thèmes", choices=Theme.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -704,7 +705,7 @@ class WithdrawConsentForm(AccessibleFormMixin, forms.Form):
 
 class TransferRequestForm(AccessibleFormMixin, forms.Form):
     token = forms.CharField(widget=forms.HiddenInput())
-    to_zone = forms.ModelChoiceField(label="Vers la zone", queryset=Zone.objects.none(), empty_label=None)
+    to_zone = ModelChoiceField(label="Vers la zone", queryset=Zone.objects.none(), empty_label=None)
     reason = forms.CharField(
         label="Motif",
         required=False,

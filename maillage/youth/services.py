@@ -735,7 +735,11 @@ def end_enrolment(
 
 
 def _locked_enrolment(enrolment: Enrolment) -> Enrolment:
-    return Enrolment.objects.select_for_update().select_related("programme", "youth").get(pk=enrolment.pk)
+    return (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("programme", "youth")
+        .get(pk=enrolment.pk)
+    )
 
 
 @transaction.atomic
@@ -843,7 +847,7 @@ def validate_week(
     if added_hours and not added_comment.strip():
         raise ValidationError({"added_comment": "Précisez les activités correspondant aux heures ajoutées."})
     existing = (
-        CejWeek.objects.select_for_update()
+        CejWeek.objects.select_for_update(of=("self",))  # validated_by is an outer join: not locked
         .select_related("validated_by")
         .filter(enrolment=enrolment, week_start=monday)
         .first()
@@ -938,7 +942,7 @@ def record_event(
 
 
 def _locked_event(event: Event) -> Event | None:
-    return Event.objects.select_for_update().select_related("youth").filter(pk=event.pk).first()
+    return Event.objects.select_for_update(of=("self",)).select_related("youth").filter(pk=event.pk).first()
 
 
 def _describe_event(event: Event) -> str:
@@ -1052,7 +1056,12 @@ def set_proposal_outcome(
     outcome_on: date | None = None,
     seen: str | None = None,
 ) -> Proposal:
-    current = Proposal.objects.select_for_update().select_related("youth").filter(pk=proposal.pk).first()
+    current = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("youth")
+        .filter(pk=proposal.pk)
+        .first()
+    )
 
     def describe() -> str:
         assert current is not None
@@ -1321,7 +1330,7 @@ def record_consent(
 def withdraw_consent(*, by: Any, consent: Consent, withdrawn_on: date | None = None) -> Consent:
     """The young person withdraws a consent. Withdrawing the consent to the processing of their data puts
     the file on notice of anonymisation (retention.py): 30 days, unless a new consent is recorded."""
-    consent = Consent.objects.select_for_update().select_related("youth").get(pk=consent.pk)
+    consent = Consent.objects.select_for_update(of=("self",)).select_related("youth").get(pk=consent.pk)
     if consent.withdrawn_on is not None:
         raise ValidationError(f"Ce consentement a déjà été retiré le {consent.withdrawn_on:%d/%m/%Y}.")
     withdrawn_on = withdrawn_on or _today()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("transferts/<int:transfer_pk>/decision/", views.transfer_decide, name="transfer_decide"),
     path("<int:pk>/", views.file, name="file"),
     path("<int:pk>/identite/", views.identity_edit, name="identity"),
+    path("<int:pk>/formulaire/<slug:name>/", views.add_form, name="add_form"),
     path("<int:pk>/zone/", views.zone_override, name="zone_override"),
     path("<int:pk>/freins/", views.barrier_add, name="barrier_add"),
     path("<int:pk>/freins/<int:barrier_pk>/lever/", views.barrier_resolve, name="barrier_resolve"),

@@ -6,6 +6,7 @@ with the errors)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -194,6 +195,109 @@ def _attach_object_forms(data: selectors.FileData, bound: dict[str, Any]) -> Non
             goal.action_form = pick(key, lambda k=key: ActionForm(prefix=k))  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class AddForm:
+    """An "add" form of the file: its disclosure on the file page, its own page, the URL it posts to.
+
+    `form` is set only when the form is shown again with its errors; otherwise the file page renders the
+    disclosure alone and the form is loaded when it is opened (`add_form` view): a dozen forms are never
+    rendered for nothing (docs/performance.md)."""
+
+    name: str
+    section: str
+    summary: str
+    submit: str
+    action_url: str
+    page_url: str
+    form: Any = None
+    primary: bool = False
+    multipart: bool = False
+
+
+#: name -> (section, disclosure label, submit label, URL name it posts to, form factory, options).
+ADD_FORMS: dict[str, tuple[str, str, str, str, Callable[[Youth, Any], Any], dict[str, bool]]] = {
+    "evenements": (
+        "evenements",
+        "Noter un entretien, un message, planifier un rendez-vous",
+        "Enregistrer",
+        "youth:event_add",
+        lambda youth, user: EventForm(youth=youth, user=user),
+        {"primary": True},
+    ),
+    "diagnostic": (
+        "diagnostic",
+        "Ajouter un frein",
+        "Enregistrer le frein",
+        "youth:barrier_add",
+        lambda y, u: BarrierForm(),
+        {},
+    ),
+    "dispositifs": (
+        "dispositifs",
+        "Entrée en dispositif",
+        "Enregistrer l'entrée",
+        "youth:enrol",
+        lambda y, u: EnrolForm(),
+        {},
+    ),
+    "propositions": (
+        "propositions",
+        "Nouvelle proposition",
+        "Enregistrer la proposition",
+        "youth:proposal_add",
+        lambda y, u: ProposalForm(),
+        {},
+    ),
+    "situations": (
+        "situations",
+        "Nouvelle situation",
+        "Enregistrer la situation",
+        "youth:situation_add",
+        lambda y, u: SituationForm(),
+        {},
+    ),
+    "plan": ("plan", "Nouvel objectif", "Ajouter l'objectif", "youth:goal_add", lambda y, u: GoalForm(), {}),
+    "notes": (
+        "notes",
+        "Ajouter une note",
+        "Enregistrer la note",
+        "youth:note_add",
+        lambda y, u: NoteForm(),
+        {},
+    ),
+    "documents": (
+        "documents",
+        "Déposer un document",
+        "Déposer",
+        "youth:document_add",
+        lambda y, u: DocumentForm(),
+        {"multipart": True},
+    ),
+    "consentements": (
+        "consentements",
+        "Enregistrer un consentement",
+        "Enregistrer le consentement",
+        "youth:consent_add",
+        lambda y, u: ConsentForm(),
+        {},
+    ),
+}
+
+
+def _add_form(youth: Youth, name: str, form: Any = None) -> AddForm:
+    section, summary, submit, url_name, _factory, options = ADD_FORMS[name]
+    return AddForm(
+        name=name,
+        section=section,
+        summary=summary,
+        submit=submit,
+        action_url=reverse(url_name, args=[youth.pk]),
+        page_url=reverse("youth:add_form", args=[youth.pk, name]),
+        form=form,
+        **options,
+    )
+
+
 def _render_file(
     request: HttpRequest,
     youth: Youth,
@@ -219,17 +323,7 @@ def _render_file(
         "today": timezone.localdate(),
     }
     if editable:
-        context.update(
-            barrier_form=bound.get("diagnostic") or BarrierForm(),
-            enrol_form=bound.get("dispositifs") or EnrolForm(),
-            event_form=bound.get("evenements") or EventForm(youth=youth, user=user),
-            proposal_form=bound.get("propositions") or ProposalForm(),
-            situation_form=bound.get("situations") or SituationForm(),
-            goal_form=bound.get("plan") or GoalForm(),
-            note_form=bound.get("notes") or NoteForm(),
-            document_form=bound.get("documents") or DocumentForm(),
-            consent_form=bound.get("consentements") or ConsentForm(),
-        )
+        context["add_forms"] = {name: _add_form(youth, name, bound.get(name)) for name in ADD_FORMS}
         if context["can_manage_zone"]:
             context["zone_form"] = bound.get("zone") or ZoneOverrideForm()
     return render(request, "youth/file.html", context, status=status)
@@ -242,6 +336,20 @@ def file(request: HttpRequest, pk: int) -> HttpResponse:
     # Every opening of a file is logged: the young person sees it in "who looked at my file" (portal).
     audit.record("youth.file_viewed", by=request.user, obj=youth)
     return _render_file(request, youth)
+
+
+@role_required(*WRITER_ROLES)
+@require_GET
+def add_form(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """An "add" form of the file, empty: the fragment htmx puts in its disclosure, or (without JavaScript)
+    its own page. It posts to the same URL as from the file page."""
+    youth = _load(request, pk, edit=True)
+    if name not in ADD_FORMS:
+        raise Http404
+    factory = ADD_FORMS[name][4]
+    add = _add_form(youth, name, factory(youth, request.user))
+    template = "youth/_add_form_body.html" if getattr(request, "htmx", False) else "youth/add_form_page.html"
+    return render(request, template, {"youth": youth, "add": add})
 
 
 def _done(request: HttpRequest, youth_pk: int, section: str, message: str) -> HttpResponse:

@@ -56,10 +56,11 @@ def test_the_counsellor_creates_and_edits_the_profile_from_the_file(
     youth = YouthFactory(commune=commune_a, counsellor=counsellor_a)
     client = login(counsellor_a)
     file = client.get(f"/jeunes/{youth.pk}/").content.decode()
-    assert "Créer le profil professionnel" in file
+    assert "Créer le profil professionnel" in file and f"/emploi/jeunes/{youth.pk}/profil/" in file
+    form = client.get(f"/emploi/jeunes/{youth.pk}/profil/").content.decode()
     assert (
-        "Enregistrez d&#x27;abord les métiers recherchés" in file
-        or "Enregistrez d'abord les métiers recherchés" in file
+        "Enregistrez d&#x27;abord les métiers recherchés" in form
+        or "Enregistrez d'abord les métiers recherchés" in form
     )
     response = client.post(f"/emploi/jeunes/{youth.pk}/profil/", _profile_data(referential))
     assert response["Location"] == f"/jeunes/{youth.pk}/#profil-emploi"
@@ -75,7 +76,8 @@ def test_the_counsellor_creates_and_edits_the_profile_from_the_file(
     ).exists()
     # Now the skills of the sought occupation are offered.
     file = client.get(f"/jeunes/{youth.pk}/").content.decode()
-    assert "Tenir une caisse" in file and "Modifier le profil professionnel" in file
+    assert "Modifier le profil professionnel" in file and "Ajouter une expérience" in file
+    assert "Tenir une caisse" in client.get(f"/emploi/jeunes/{youth.pk}/profil/").content.decode()
     cash = referential["skills"]["cash"]
     response = client.post(
         f"/emploi/jeunes/{youth.pk}/profil/",

@@ -296,3 +296,27 @@ def test_counsellors_cannot_override_the_zone(login, youth_a, counsellor_a, zone
     browser = login(counsellor_a)
     assert "Confier le dossier" not in browser.get(f"/jeunes/{youth_a.pk}/").content.decode()
     assert browser.post(f"/jeunes/{youth_a.pk}/zone/", {"zone": zone_b.pk, "reason": "x"}).status_code == 404
+
+
+def test_add_forms_are_loaded_when_opened(login, youth_a, counsellor_a):
+    """The file page renders the disclosures of its add forms, not the forms: each is loaded (htmx) when
+    opened, or opened on its own page without JavaScript; both post where the file page would."""
+    browser = login(counsellor_a)
+    page = browser.get(f"/jeunes/{youth_a.pk}/").content.decode()
+    assert 'name="evenement-kind"' not in page and 'name="frein-domain"' not in page
+    assert f'hx-get="/jeunes/{youth_a.pk}/formulaire/evenements/"' in page
+    fragment = browser.get(f"/jeunes/{youth_a.pk}/formulaire/evenements/", headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert fragment.status_code == 200 and html.lstrip().startswith("<form")
+    assert 'name="evenement-kind"' in html and f'hx-post="/jeunes/{youth_a.pk}/evenements/"' in html
+    assert "<html" not in html
+    standalone = browser.get(f"/jeunes/{youth_a.pk}/formulaire/documents/").content.decode()
+    assert "<h1>Déposer un document</h1>" in standalone and 'enctype="multipart/form-data"' in standalone
+    assert browser.get(f"/jeunes/{youth_a.pk}/formulaire/inconnu/").status_code == 404
+
+
+def test_add_forms_are_for_those_who_may_write(login, youth_a, counsellor_b, analyst):
+    assert login(counsellor_b).get(f"/jeunes/{youth_a.pk}/formulaire/notes/").status_code == 404
+    page = login(analyst).get(f"/jeunes/{youth_a.pk}/").content.decode()
+    assert "LOUIS" in page.upper() and "formulaire/notes" not in page
+    assert login(analyst).get(f"/jeunes/{youth_a.pk}/formulaire/notes/").status_code == 404
