@@ -31,7 +31,7 @@ from maillage.core.text import search_key
 from . import conf, hours, services
 from .access import can_manage_zone, managed_zone_ids
 from .enums import YouthStatus
-from .models import Action, Enrolment, Event, Situation, Youth
+from .models import Action, Enrolment, Event, Situation, Youth, visible_youth_q
 from .normalise import PHONE_ERROR, age_on, normalise_email, normalise_phone
 from .roles import ALL_ZONES_ROLES, DIAGNOSIS_ALL_ROLES
 
@@ -462,12 +462,11 @@ def caseload_blocks(user: Any) -> CaseloadBlocks:
     mine: Any = caseload_youths(user)
     not_seen = mine.not_seen_since(cutoff).order_by("last_contact_on", "search_key", "id")
     # Only the files the user may open: a file moved to another zone is no longer theirs to follow.
-    visible = Youth.objects.visible_to(user)
     overdue = Action.objects.overdue_for_counsellor(user).filter(
-        goal__youth__status=YouthStatus.ACTIVE, goal__youth__in=visible
+        visible_youth_q(user, "goal__youth__"), goal__youth__status=YouthStatus.ACTIVE
     )
     return CaseloadBlocks(
-        today_events=list(Event.objects.today_for_counsellor(user).filter(youth__in=visible)),
+        today_events=list(Event.objects.today_for_counsellor(user).filter(visible_youth_q(user, "youth__"))),
         not_seen=list(not_seen[:BLOCK_LIMIT]),
         not_seen_count=not_seen.count(),
         overdue_actions=list(overdue[:BLOCK_LIMIT]),

@@ -27,9 +27,9 @@ from .models import (
     EnrolmentSuspension,
     Event,
     Situation,
-    Youth,
     local_day_bounds,
     monday_of,
+    visible_youth_q,
 )
 
 ZERO = Decimal(0)
@@ -262,7 +262,7 @@ def weeks_under_target(counsellor, week_start: date | None = None) -> list[WeekH
         Enrolment.objects.active()
         .tracking_hours()
         .for_counsellor(counsellor)
-        .filter(youth__in=Youth.objects.visible_to(counsellor), start_on__lte=monday + timedelta(days=6))
+        .filter(visible_youth_q(counsellor, "youth__"), start_on__lte=monday + timedelta(days=6))
         .select_related("programme", "youth")
         .order_by("youth__search_key", "pk")
     )

@@ -320,3 +320,14 @@ def test_add_forms_are_for_those_who_may_write(login, youth_a, counsellor_b, ana
     page = login(analyst).get(f"/jeunes/{youth_a.pk}/").content.decode()
     assert "LOUIS" in page.upper() and "formulaire/notes" not in page
     assert login(analyst).get(f"/jeunes/{youth_a.pk}/formulaire/notes/").status_code == 404
+
+
+def test_event_links_are_the_urls_of_their_views(login, youth_a, counsellor_a):
+    from django.urls import reverse
+
+    from .factories import EventFactory
+
+    event = EventFactory(youth=youth_a, status="planned", starts_at=timezone.now() + timedelta(days=2))
+    page = login(counsellor_a).get(f"/jeunes/{youth_a.pk}/").content.decode()
+    assert f'href="{reverse("youth:event_edit", args=[youth_a.pk, event.pk])}"' in page
+    assert f'action="{reverse("youth:event_status", args=[youth_a.pk, event.pk])}"' in page
