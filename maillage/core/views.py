@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -17,7 +17,7 @@ from maillage.territory import selectors as territory_selectors
 
 from .access import role_required
 from .exports import csv_response
-from .home import panels_for
+from .home import panel_for, panels_for
 from .models import AuditEntry
 from .pagination import paginate, querystring_without_page
 
@@ -45,6 +45,25 @@ def home(request: HttpRequest) -> HttpResponse:
         "panels": panels_for(request),
     }
     return render(request, "core/home.html", context)
+
+
+@require_GET
+def home_panel(request: HttpRequest, name: str) -> HttpResponse:
+    """A lazy panel of the home page (core.home.HomePanel.lazy): the fragment htmx puts in place of its
+    placeholder, or, without JavaScript, a page of its own. Empty when the panel has nothing to show."""
+    panel = panel_for(request, name)
+    if panel is None:
+        raise Http404
+    context = panel.context(request)
+    if getattr(request, "htmx", False):
+        if context is None:
+            return HttpResponse("")
+        return render(request, panel.template, {"panel": context})
+    return render(
+        request,
+        "core/home_panel.html",
+        {"panel_template": panel.template, "panel": context, "title": panel.title},
+    )
 
 
 class AuditFilterForm(forms.Form):

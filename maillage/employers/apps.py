@@ -25,6 +25,8 @@ class EmployersConfig(AppConfig):
                 template="employers/home_panel.html",
                 context=home_panel_context,
                 order=30,
+                lazy=True,
+                title="Entreprises et offres",
             )
         )
         # The to-do list of follow-ups after hiring (1, 3 and 6 months).
@@ -35,6 +37,8 @@ class EmployersConfig(AppConfig):
                 template="employers/home_follow_ups.html",
                 context=follow_up_panel_context,
                 order=11,
+                lazy=True,
+                title="Suivis après embauche",
             )
         )
         # The youth file: job profile, offers ranked for the young person, applications.

@@ -39,6 +39,8 @@ class PartnersConfig(AppConfig):
                 template="partners/panels/my_referrals.html",
                 context=panels.counsellor_referrals_context,
                 order=8,
+                lazy=True,
+                title="Mes orientations vers les partenaires",
             )
         )
         # The youth file: services for each open barrier, and the young person's referrals.

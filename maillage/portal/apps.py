@@ -21,6 +21,8 @@ class PortalConfig(AppConfig):
                 template="portal/staff/_home_panel.html",
                 context=panels.staff_panel_context,
                 order=8,
+                lazy=True,
+                title="Espace en ligne des jeunes : messages et préinscriptions",
             )
         )
         # A young person who lands on the staff home page is shown the way to their own space.

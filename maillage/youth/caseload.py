@@ -28,7 +28,7 @@ from maillage.accounts.models import User
 from maillage.accounts.roles import Role
 from maillage.core.text import search_key
 
-from . import conf, hours, services
+from . import conf, services
 from .access import can_manage_zone, managed_zone_ids
 from .enums import YouthStatus
 from .models import Action, Enrolment, Event, Situation, Youth, visible_youth_q
@@ -441,7 +441,6 @@ class CaseloadBlocks:
     not_seen_count: int
     overdue_actions: list[Action]
     overdue_count: int
-    weeks_under_target: list[hours.WeekHours]
     cutoff: date
     weeks: int
     #: Files of the caseload on notice of anonymisation (at most BLOCK_LIMIT + 1: "and more" beyond).
@@ -456,7 +455,8 @@ def caseload_youths(user: Any) -> QuerySet[Youth]:
 def caseload_blocks(user: Any) -> CaseloadBlocks:
     """Today's appointments, files not seen for 6+ weeks, overdue actions, CEJ weeks under target.
 
-    Eight queries whatever the caseload (two per capped block, four for the hours of the week).
+    Six queries whatever the caseload (two per capped block, one each for today and the notices). The CEJ
+    block is computed apart (views_lists.caseload_cej, loaded after the page).
     """
     cutoff = not_seen_cutoff()
     mine: Any = caseload_youths(user)
@@ -471,7 +471,6 @@ def caseload_blocks(user: Any) -> CaseloadBlocks:
         not_seen_count=not_seen.count(),
         overdue_actions=list(overdue[:BLOCK_LIMIT]),
         overdue_count=overdue.count(),
-        weeks_under_target=hours.weeks_under_target(user),
         cutoff=cutoff,
         weeks=conf.not_seen_weeks(),
         on_notice=list(

@@ -16,11 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from maillage.core import audit
+from maillage.core import audit, context
 from maillage.core.access import get_or_404, role_required
 from maillage.core.models import AuditEntry
 from maillage.core.text import search_key
@@ -321,12 +322,58 @@ def _render_file(
         "can_manage_zone": can_manage_zone(user, youth.zone_id),
         "flash": flash or {},
         "today": timezone.localdate(),
+        "linked_sections_url": _linked_sections_url(request, youth),
     }
     if editable:
         context["add_forms"] = {name: _add_form(youth, name, bound.get(name)) for name in ADD_FORMS}
         if context["can_manage_zone"]:
             context["zone_form"] = bound.get("zone") or ZoneOverrideForm()
     return render(request, "youth/file.html", context, status=status)
+
+
+LINKED_SALT = "youth.linked-sections"
+LINKED_TOKEN_MAX_AGE = 600
+
+
+def _linked_sections_url(request: HttpRequest, youth: Youth) -> str:
+    """The URL of the sections other apps add to the file, with a token of this page view: reads they audit
+    (the diagnosis, for the referral suggestions) count as part of this opening of the file."""
+    token = signing.dumps(
+        {"r": getattr(request, "request_id", ""), "y": youth.pk, "u": request.user.pk}, salt=LINKED_SALT
+    )
+    return f"{reverse('youth:linked_sections', args=[youth.pk])}?vue={token}"
+
+
+@role_required(*YOUTH_ROLES)
+@require_GET
+def linked_sections(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file's sections from the apps built on it (job profile, offers, applications, referrals:
+    maillage.core.slots), loaded by htmx once the file page is shown, or on their own page without
+    JavaScript. The file page itself stays fast; these sections cost as much as the rest of the page."""
+    youth = _load(request, pk)
+    parent = ""
+    try:
+        payload = signing.loads(request.GET.get("vue", ""), salt=LINKED_SALT, max_age=LINKED_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        payload = {}
+    if payload.get("y") == youth.pk and payload.get("u") == request.user.pk:
+        parent = str(payload.get("r") or "")
+    template = (
+        "youth/file/_linked_sections.html"
+        if getattr(request, "htmx", False)
+        else "youth/linked_sections.html"
+    )
+    token = (
+        context.set_current(context.RequestContext(request_id=parent, ip=context.current().ip))
+        if parent
+        else None
+    )
+    try:
+        # Rendered here, inside the page view's context (the template renders the slot).
+        return HttpResponse(render_to_string(template, {"youth": youth}, request=request))
+    finally:
+        if token is not None:
+            context.reset(token)
 
 
 @role_required(*YOUTH_ROLES)

@@ -29,7 +29,7 @@ from maillage.core.access import role_required
 from maillage.core.exports import csv_response
 from maillage.territory.models import Zone
 
-from . import caseload, imports, retention
+from . import caseload, hours, imports, retention
 from .access import managed_zone_ids
 from .enums import BarrierDomain, SituationKind
 from .models import Programme, TransferRequest, Youth
@@ -71,6 +71,18 @@ def caseload_panel_context(request: HttpRequest) -> dict | None:
         "querystring": params.urlencode(),
         "me": user.pk,
     }
+
+
+@role_required(Role.COUNSELLOR, Role.ZONE_MANAGER)
+@require_GET
+def caseload_cej(request: HttpRequest) -> HttpResponse:
+    """The caseload's CEJ block (last complete week and the week in progress under target), loaded by
+    htmx once the home page is shown — it computes every CEJ week's hours, as much work as the rest of the
+    page — or on a page of its own without JavaScript."""
+    context = {"weeks_under_target": hours.weeks_under_target(request.user)}
+    if getattr(request, "htmx", False):
+        return render(request, "youth/lists/_cej_block.html", context)
+    return render(request, "youth/lists/cej_page.html", context)
 
 
 def zone_panel_context(request: HttpRequest) -> dict | None:

@@ -46,7 +46,8 @@ def test_counsellor_partner_counsellor(page, live, counsellor_a, commune_a, pass
     browser_login(page, live, counsellor_a.email, password)
     page.goto(f"{live.url}/jeunes/{youth.pk}/")
     section = page.locator("#orientations")
-    assert section.get_by_role("heading", name="Orientations vers les partenaires").is_visible()
+    # The section comes with the other apps' sections, loaded once the file is shown.
+    section.get_by_role("heading", name="Orientations vers les partenaires").wait_for()
     section.get_by_role("link", name=re.compile(r"^Orienter vers Location de scooters")).click()
     page.wait_for_url(f"**/orientations/jeunes/{youth.pk}/nouvelle/?service={service.pk}")
     page.get_by_label(re.compile("Le jeune a donné son accord")).check()

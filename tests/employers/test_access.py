@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ALL_PERSONAS
+from tests.youth.helpers import loaded
 
 from .factories import CompanyFactory, ContactFactory, NeedFactory, OfferFactory, RecruitmentRequestFactory
 
@@ -128,6 +129,6 @@ def test_unknown_lookup_is_a_404(login, director):
 
 
 def test_home_panel_for_writers(login, employer_officer, counsellor_a, objects):
-    html = login(employer_officer).get("/").content.decode()
+    html = loaded(login(employer_officer), "/")
     assert "Relation employeurs" in html and "1</span>" in html
-    assert "Relation employeurs" not in login(counsellor_a).get("/").content.decode()
+    assert "Relation employeurs" not in loaded(login(counsellor_a), "/")

@@ -20,6 +20,7 @@ from tests.youth.factories import (
     ProgrammeFactory,
     YouthFactory,
 )
+from tests.youth.helpers import full_file
 
 from .factories import CompanyFactory, ContactFactory, OfferFactory, make_profile
 
@@ -212,7 +213,7 @@ def test_the_counsellor_sees_the_file_link_and_the_sections(login, world, counse
         f'href="/jeunes/{youth.pk}/"'
         in client.get(f"/mises-en-relation/{world['application'].pk}/").content.decode()
     )
-    file = client.get(f"/jeunes/{youth.pk}/").content.decode()
+    file = full_file(client, youth.pk)
     for title in (
         "Profil professionnel",
         "Offres pour ce jeune",

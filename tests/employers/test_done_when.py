@@ -10,6 +10,7 @@ from maillage.core.models import AuditEntry
 from maillage.employers.models import Application, Company, FollowUp, Offer
 from maillage.youth.models import Proposal, Situation
 from tests.youth.factories import BarrierFactory, NoteFactory
+from tests.youth.helpers import full_file, loaded
 
 from .factories import make_siret
 
@@ -135,15 +136,15 @@ def test_officer_company_offer_candidates_proposal_hire_and_follow_up(
     assert offer.status == "filled"  # its one position is filled
 
     # The 1-month follow-up is in the officer's to-do list (and the counsellor's).
-    home = officer.get("/").content.decode()
+    home = loaded(officer, "/")
     assert "Suivis après embauche à faire" in home
     assert "Suivi à 1 mois — Hugo LEMOINE" in home
     assert FollowUp.objects.filter(application=application).count() == 3
     counsellor = login(counsellor_a)
-    assert "Suivi à 1 mois — Hugo LEMOINE" in counsellor.get("/").content.decode()
+    assert "Suivi à 1 mois — Hugo LEMOINE" in loaded(counsellor, "/")
 
     # The young person's file shows the proposal and the new job situation.
-    file = counsellor.get(f"/jeunes/{hugo.pk}/").content.decode()
+    file = full_file(counsellor, hugo.pk)
     proposal = Proposal.objects.get(youth=hugo)
     assert (proposal.kind, proposal.status) == ("job", "completed")
     assert "Vendeur·se rayon frais — Super U Liffré (Liffré, CDD)" in file

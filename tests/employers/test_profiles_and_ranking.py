@@ -19,6 +19,7 @@ from maillage.employers.models import Experience, JobProfile
 from maillage.employers.selectors import gpec_tables
 from maillage.youth import retention
 from tests.youth.factories import YouthFactory
+from tests.youth.helpers import full_file
 
 from .factories import (
     AppellationFactory,
@@ -55,7 +56,7 @@ def test_the_counsellor_creates_and_edits_the_profile_from_the_file(
 ):
     youth = YouthFactory(commune=commune_a, counsellor=counsellor_a)
     client = login(counsellor_a)
-    file = client.get(f"/jeunes/{youth.pk}/").content.decode()
+    file = full_file(client, youth.pk)
     assert "Créer le profil professionnel" in file and f"/emploi/jeunes/{youth.pk}/profil/" in file
     form = client.get(f"/emploi/jeunes/{youth.pk}/profil/").content.decode()
     assert (
@@ -75,7 +76,7 @@ def test_the_counsellor_creates_and_edits_the_profile_from_the_file(
         action="employers.job_profile_created", object_id=str(profile.pk)
     ).exists()
     # Now the skills of the sought occupation are offered.
-    file = client.get(f"/jeunes/{youth.pk}/").content.decode()
+    file = full_file(client, youth.pk)
     assert "Modifier le profil professionnel" in file and "Ajouter une expérience" in file
     assert "Tenir une caisse" in client.get(f"/emploi/jeunes/{youth.pk}/profil/").content.decode()
     cash = referential["skills"]["cash"]
@@ -147,7 +148,7 @@ def test_experiences_add_their_skills_to_the_profile(login, referential, counsel
     assert response.status_code == 302
     profile.refresh_from_db()
     assert profile.skill_codes == str(rigour.pk)
-    file = client.get(f"/jeunes/{youth.pk}/").content.decode()
+    file = full_file(client, youth.pk)
     assert "Entraîneur de foot des U11" in file and "Compétences : Faire preuve de rigueur" in file
     experience = Experience.objects.get()
     client.post(f"/emploi/jeunes/{youth.pk}/experiences/{experience.pk}/supprimer/")
@@ -250,7 +251,7 @@ def test_offers_for_a_young_person_are_ranked_and_explained(
     assert [row.offer.title for row in offers] == ["Vendeur bio", "Boucher"]
     assert offers[0].offer == near and offers[0].match.score > offers[1].match.score
     assert "Recherche D1106" in offers[1].match.criteria[0].text  # a mobility from butchery
-    file = login(counsellor_a).get(f"/jeunes/{hugo.pk}/").content.decode()
+    file = full_file(login(counsellor_a), hugo.pk)
     assert "Vendeur bio" in file and "Pourquoi ce score" in file and "Proposer cette offre" in file
     response = login(counsellor_a).post(
         "/mises-en-relation/proposer/", {"offer": near.pk, "youth": hugo.pk, "back": "dossier"}

@@ -14,6 +14,7 @@ from maillage.core.models import AuditEntry
 from maillage.partners.models import Referral
 from maillage.youth.models import Proposal
 from tests.partners.conftest import HOUSING_COMMENT, INTERNAL_NOTE, MOBILITY_COMMENT
+from tests.youth.helpers import full_file, loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_counsellor_refers_partner_answers_counsellor_sees_it(
     # 1. The file suggests the mobility services serving Montfort-sur-Meu, each with "Orienter".
     login(counsellor_a)
     file_url = reverse("youth:file", args=[youth.pk])
-    page = client.get(file_url).content.decode()
+    page = full_file(client, youth.pk)
     assert "Orientations vers les partenaires" in page
     assert "Location de scooters" in page and "Conseil en mobilité" in page
     assert "Voitures à 1 euro" not in page  # serves Liffré only
@@ -111,7 +112,7 @@ def test_counsellor_refers_partner_answers_counsellor_sees_it(
         assert personal not in message.body and personal not in message.subject
 
     # The file shows the referral, sent.
-    page = client.get(file_url).content.decode()
+    page = full_file(client, youth.pk)
     assert "Envoyée" in page and detail_url in page
 
     # 5. The partner sees it in the inbox and on its page: the snapshot only.
@@ -119,7 +120,7 @@ def test_counsellor_refers_partner_answers_counsellor_sees_it(
     login(partner)
     inbox = client.get(reverse("partners:referral_inbox")).content.decode()
     assert "Kévin LE GALL" in inbox and detail_url in inbox
-    home = client.get(reverse("core:home")).content.decode()
+    home = loaded(client, "/")
     assert "Orientations en attente de votre réponse" in home and "Kévin LE GALL" in home
     detail = client.get(detail_url)
     assert detail.status_code == 200
@@ -165,9 +166,9 @@ def test_counsellor_refers_partner_answers_counsellor_sees_it(
     # 7. The counsellor sees the status change on the file and on the home page.
     client.logout()
     login(counsellor_a)
-    page = client.get(file_url).content.decode()
+    page = full_file(client, youth.pk)
     assert "Réalisée" in page
-    home = client.get(reverse("core:home")).content.decode()
+    home = loaded(client, "/")
     assert "Mes orientations vers les partenaires" in home and "Réalisée" in home
     # Suggestions still list the zone-wide service (the counsellor may refer again elsewhere).
     assert zone_wide.name in page

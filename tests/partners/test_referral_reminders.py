@@ -16,6 +16,7 @@ from maillage.partners.tasks import remind_referrals
 from tests.accounts.factories import UserFactory
 from tests.partners.factories import MembershipFactory, OrganisationFactory, ReferralFactory, ServiceFactory
 from tests.youth.factories import YouthFactory
+from tests.youth.helpers import full_file, loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -96,13 +97,13 @@ def test_flag_after_thirty_days_on_the_counsellors_home(
         youth=mobility_youth, service=other_service, days_ago=29, referred_by=counsellor_a
     )
     client = login(counsellor_a)
-    home = client.get(reverse("core:home")).content.decode()
+    home = loaded(client, "/")
     assert "Mes orientations vers les partenaires" in home
     assert "1 sans réponse depuis plus de 30 jours" in home
     assert reverse("partners:referral_detail", args=[overdue.pk]) in home
     assert reverse("partners:referral_detail", args=[recent.pk]) not in home
     # The file flags it too.
-    page = client.get(reverse("youth:file", args=[mobility_youth.pk])).content.decode()
+    page = full_file(client, mobility_youth.pk)
     assert "Sans réponse depuis 31 jours" in page
     assert "Sans réponse depuis 29 jours" not in page
 
@@ -112,9 +113,9 @@ def test_recent_answers_on_the_counsellors_home(login, counsellor_a, partner, mo
         youth=mobility_youth, service=own_service, days_ago=3, referred_by=counsellor_a
     )
     client = login(counsellor_a)
-    assert "Mes orientations vers les partenaires" not in client.get(reverse("core:home")).content.decode()
+    assert "Mes orientations vers les partenaires" not in loaded(client, "/")
     services.decline_referral(by=partner, referral=referral, reason="no_capacity")
-    home = login(counsellor_a).get(reverse("core:home")).content.decode()
+    home = loaded(login(counsellor_a), "/")
     assert "Réponses des 14 derniers jours" in home and "Refusée" in home
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.urls import reverse
 
 from maillage.portal import services
 from maillage.portal.models import CorrectionRequest, Feedback, Invitation
 from tests.youth.factories import EventFactory
+from tests.youth.helpers import loaded
 
 from .factories import PreRegistrationFactory
 from .helpers import text
@@ -37,12 +40,12 @@ def test_analysts_read_but_do_not_invite(login, analyst, account_a):
 
 def test_home_panel_for_staff(login, counsellor_a, commune_a, slot_a):
     PreRegistrationFactory.create_batch(2, commune=commune_a)
-    content = text(login(counsellor_a).get("/"))
+    content = html.unescape(loaded(login(counsellor_a), "/"))
     assert "Portail des jeunes" in content
     assert "2 pré-inscriptions à traiter" in content
     assert "1 créneau libre à venir" in content
 
 
 def test_home_panel_for_a_young_person(login, youth_user):
-    content = text(login(youth_user).get("/"))
+    content = html.unescape(loaded(login(youth_user), "/"))
     assert "Aller dans mon espace" in content

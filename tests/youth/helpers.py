@@ -30,3 +30,25 @@ def intake_data(place, /, **overrides) -> dict:
 
 def today():
     return timezone.localdate()
+
+
+def full_file(client, youth_pk: int) -> str:
+    """The file page once loaded, with the sections of the other apps in place of their placeholder."""
+    return loaded(client, f"/jeunes/{youth_pk}/")
+
+
+LAZY = r'<div [^>]*class="lazy(?: [^"]*)?"[^>]*hx-get="([^"]+)"[^>]*>(?:(?!<div).)*?</div><!--/lazy-->'
+
+
+def loaded(client, url: str) -> str:
+    """A page as a browser shows it once loaded: each placeholder (class "lazy") replaced by what htmx
+    fetches for it (the home page's panels, the caseload's CEJ block, the file's linked sections)."""
+    import html
+    import re
+
+    page = client.get(url).content.decode()
+
+    def fetch(match) -> str:
+        return client.get(html.unescape(match.group(1)), headers={"HX-Request": "true"}).content.decode()
+
+    return re.sub(LAZY, fetch, page, flags=re.S)

@@ -31,6 +31,7 @@ from maillage.youth.forms import identity_post_values
 from maillage.youth.models import RetentionNotice, Youth, monday_of
 from maillage.youth.views import TRANSFER_SALT
 from tests.portal.factories import PortalAccountFactory
+from tests.youth.helpers import loaded
 
 from .factories import (
     ActionFactory,
@@ -640,7 +641,7 @@ def test_home_caseload_blocks_list_only_files_the_counsellor_may_open(
 ):
     browser = login(counsellor_a)
     assert browser.get(f"/jeunes/{assigned_elsewhere.pk}/").status_code == 404
-    page = browser.get("/").content.decode()
+    page = loaded(browser, "/")
     section = page.split(f'id="{block}"')[1].split("</section>")[0]
     assert "MARTIN" in section
     assert "LE GOFF" not in section and f"/jeunes/{assigned_elsewhere.pk}/" not in section
@@ -649,7 +650,7 @@ def test_home_caseload_blocks_list_only_files_the_counsellor_may_open(
 def test_caseload_list_and_agenda_of_a_file_assigned_elsewhere(login, counsellor_a, assigned_elsewhere):
     """The caseload table, the list filtered on "me" and the agenda go through visible_to(): hidden."""
     browser = login(counsellor_a)
-    page = browser.get("/").content.decode()
+    page = loaded(browser, "/")
     table = page.split('id="mes-jeunes"')[1]
     assert "MARTIN" in table and "LE GOFF" not in table
     results = _results(browser.get("/jeunes/", {"conseiller": counsellor_a.pk}))
@@ -670,6 +671,6 @@ def test_home_after_a_zone_override_no_longer_lists_the_file(
     services.override_zone(by=zone_manager_a, youth=moved, zone=zone_b, reason="Suivi près du lycée")
     browser = login(counsellor_a)
     assert browser.get(f"/jeunes/{moved.pk}/").status_code == 404
-    page = browser.get("/").content.decode()
+    page = loaded(browser, "/")
     assert "MARTIN" in page
     assert "LE GOFF" not in page

@@ -331,3 +331,29 @@ def test_event_links_are_the_urls_of_their_views(login, youth_a, counsellor_a):
     page = login(counsellor_a).get(f"/jeunes/{youth_a.pk}/").content.decode()
     assert f'href="{reverse("youth:event_edit", args=[youth_a.pk, event.pk])}"' in page
     assert f'action="{reverse("youth:event_status", args=[youth_a.pk, event.pk])}"' in page
+
+
+def test_the_other_apps_sections_load_after_the_page(login, youth_a, counsellor_a, counsellor_b):
+    """The file page shows a placeholder; the sections of the apps built on the file come from their own
+    URL (htmx, or a page of their own without JavaScript), still audited as part of the same opening."""
+    import re
+
+    from .factories import BarrierFactory
+    from .helpers import full_file
+
+    BarrierFactory(youth=youth_a, domain="mobility")
+    browser = login(counsellor_a)
+    page = browser.get(f"/jeunes/{youth_a.pk}/").content.decode()
+    assert 'id="sections-liees"' in page and 'id="profil-emploi"' not in page
+    whole = full_file(browser, youth_a.pk)
+    assert 'id="profil-emploi"' in whole and 'id="mises-en-relation"' in whole
+    # Two openings of the file, each with its sections: one diagnosis read audited per opening.
+    assert AuditEntry.objects.filter(action="youth.file_viewed").count() == 2
+    assert AuditEntry.objects.filter(action="youth.diagnosis_read").count() == 2
+    url = re.search(r'hx-get="([^"]+/sections/[^"]+)"', page).group(1).replace("&amp;", "&")
+    standalone = browser.get(url).content.decode()
+    assert "emploi et orientations</h1>" in standalone and 'id="profil-emploi"' in standalone
+    # Without a token of the page view, the read is audited on its own.
+    assert browser.get(f"/jeunes/{youth_a.pk}/sections/", headers={"HX-Request": "true"}).status_code == 200
+    assert AuditEntry.objects.filter(action="youth.diagnosis_read").count() == 3
+    assert login(counsellor_b).get(url).status_code == 404

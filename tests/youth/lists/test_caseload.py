@@ -16,7 +16,7 @@ from tests.youth.factories import (
     YouthFactory,
     local_dt,
 )
-from tests.youth.helpers import today
+from tests.youth.helpers import loaded, today
 
 
 def test_each_block_of_the_caseload(login, counsellor_a, counsellor_b, commune_a, commune_b, cej):
@@ -54,7 +54,7 @@ def test_each_block_of_the_caseload(login, counsellor_a, counsellor_b, commune_a
     response = login(counsellor_a).get("/")
     assert response.status_code == 200
     assert_no_invalid_vars(response)
-    page = response.content.decode()
+    page = loaded(login(counsellor_a), "/")
     assert "Mon portefeuille" in page
     today_block = page.split('id="bloc-aujourdhui"')[1].split("</section>")[0]
     assert "14:30" in today_block and "RÉCENT" in today_block
@@ -80,7 +80,7 @@ def test_the_caseload_is_paginated_sorted_and_searchable(login, counsellor_a, co
     YouthFactory(commune=commune_a, counsellor=counsellor_a, last_name="Noël", first_names="Gaëlle")
     browser = login(counsellor_a)
 
-    first = browser.get("/").content.decode()
+    first = loaded(browser, "/")
     assert "24 jeunes" in first
     assert "NOËL" in first and "NOM00" in first and "NOM19" not in first  # 20 per page, by name
     assert "pf_page=2" in first
@@ -104,12 +104,12 @@ def test_archived_files_and_other_counsellors_files_are_not_in_my_caseload(
     YouthFactory(commune=commune_a, counsellor=counsellor_a, last_name="Actif")
     YouthFactory(commune=commune_a, counsellor=counsellor_a, last_name="Ancien", archived=True)
     YouthFactory(commune=commune_a, counsellor=counsellor_a2, last_name="Collègue")
-    page = login(counsellor_a).get("/").content.decode()
+    page = loaded(login(counsellor_a), "/")
     assert "ACTIF" in page and "ANCIEN" not in page and "COLLÈGUE" not in page
 
 
 def test_a_counsellor_without_files_gets_an_empty_caseload(login, counsellor_a):
-    page = login(counsellor_a).get("/").content.decode()
+    page = loaded(login(counsellor_a), "/")
     assert "Aucun dossier actif ne vous est confié" in page
 
 
@@ -129,7 +129,7 @@ def test_done_when_12_hours_this_week_is_flagged_on_the_caseload(login, counsell
         },
     )
     assert response.status_code == 302
-    block = browser.get("/").content.decode().split('id="bloc-cej"')[1].split("</section>")[0]
+    block = loaded(browser, "/").split('id="bloc-cej"')[1].split("</section>")[0]
     assert "LE GALL" in block and "12 h" in block and "15 h" in block
 
 
@@ -144,11 +144,11 @@ def test_files_on_notice_of_anonymisation_are_shown_to_their_counsellor(login, c
     withdrawn = YouthFactory(commune=commune_a, counsellor=counsellor_a, last_name="Retrait")
     ConsentFactory(youth=withdrawn)
     YouthFactory(commune=commune_a, counsellor=counsellor_a, last_name="Actif", last_contact_on=today())
-    page = login(counsellor_a).get("/").content.decode()
+    page = loaded(login(counsellor_a), "/")
     assert "Bientôt anonymisés" not in page  # no block while nothing is on notice
     retention.give_notice()
     services.withdraw_consent(by=counsellor_a, consent=withdrawn.consents.get())
-    page = login(counsellor_a).get("/").content.decode()
+    page = loaded(login(counsellor_a), "/")
     block = page.split('id="bloc-anonymisation"')[1].split("</section>")[0]
     assert "SILENCIEUX" in block and "RETRAIT" in block and "(consentement retiré)" in block
     assert "ACTIF" not in block
@@ -158,7 +158,7 @@ def test_files_on_notice_of_anonymisation_are_shown_to_their_counsellor(login, c
 def test_last_weeks_shortfall_is_shown_with_the_week_in_progress(login, counsellor_a, commune_a, cej):
     youth = YouthFactory(commune=commune_a, counsellor=counsellor_a, last_name="Semaine")
     EnrolmentFactory(youth=youth, programme=cej, start_on=today() - timedelta(days=40))
-    page = login(counsellor_a).get("/").content.decode()
+    page = loaded(login(counsellor_a), "/")
     block = page.split('id="bloc-cej"')[1].split("</section>")[0]
     monday = monday_of(today())
     assert f"Semaine dernière, du {monday - timedelta(days=7):%d/%m}" in block
