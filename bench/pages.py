@@ -136,6 +136,16 @@ def pages() -> list[tuple[str, str, str]]:
             c,
             f"/jeunes/{busiest.pk if busiest else 0}/",
         ),
+        # What the two busiest pages load once shown (htmx): measured apart, as the browser asks for them.
+        (
+            "↳ Dossier : sections liées (emploi, orientations)",
+            c,
+            f"/jeunes/{busiest.pk if busiest else 0}/sections/",
+        ),
+        ("↳ Accueil : bloc CEJ", c, "/jeunes/portefeuille/cej/"),
+        ("↳ Accueil : orientations (partenaires)", c, "/accueil/panneau/partners.my_referrals/"),
+        ("↳ Accueil : espace en ligne (portail)", c, "/accueil/panneau/portal.staff/"),
+        ("↳ Accueil : suivis après embauche", c, "/accueil/panneau/employers.follow_ups/"),
         ("Accueil responsable (équipe)", m, "/"),
         ("Équipe : dossiers d'un·e conseiller·ère", m, f"/jeunes/equipe/?conseiller={counsellor.pk}"),
     ]
@@ -170,8 +180,10 @@ class Site:
                 )
 
     def get(self, index: int):
-        _, email, url = self.pages[index]
-        response = self.clients[email].get(url)
+        label, email, url = self.pages[index]
+        # The parts a page loads after it is shown are htmx requests (a fragment, not a page).
+        headers = {"HX-Request": "true"} if label.startswith("↳") else {}
+        response = self.clients[email].get(url, headers=headers)
         assert response.status_code == 200, (self.name, url, response.status_code)
         return response
 

@@ -45,7 +45,7 @@ LIST_PAGE_SIZE = 50
 COUNT_CAP = 10_000
 #: … and beyond this when a filter looks into another table (programme, situation, barrier): each match
 #: then costs an index probe, so the count stops sooner.
-JOINED_COUNT_CAP = 1_000
+JOINED_COUNT_CAP = 500
 
 
 _ID = re.compile(r"^[0-9]{1,18}$")
