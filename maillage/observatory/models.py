@@ -264,8 +264,17 @@ class IndicatorValue(models.Model):
     """
 
     month = models.DateField(_("mois"), help_text=_("Premier jour du mois."))
+    # No database constraint on the geography (Django still cascades a deleted commune): the rows are
+    # copied from young people whose own foreign keys are checked, and a full refresh writes ~a million of
+    # them — checking three deferred constraints per row at each commit cost more than the rest of the
+    # refresh's writes (docs/performance.md, « Observatoire »).
     commune = models.ForeignKey(
-        Commune, verbose_name=_("commune"), on_delete=models.CASCADE, related_name="+", db_index=False
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     quartier = models.ForeignKey(
         Quartier,
@@ -275,6 +284,7 @@ class IndicatorValue(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     qpv = models.ForeignKey(
         QPV,
@@ -284,6 +294,7 @@ class IndicatorValue(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     indicator = models.CharField(_("indicateur"), max_length=40)
     dimension = models.CharField(_("ventilation"), max_length=60, blank=True)

@@ -34,13 +34,18 @@ fails as a whole when a step fails, and only a successful run moves the watermar
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
 from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import connection, connections, transaction
 from django.db.models import Case, DateField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -61,6 +66,12 @@ WHOLE_STEP_ABOVE = 12
 STALE_AFTER = timedelta(hours=2)
 #: Memory for the large sorts and hash tables of a refresh (PostgreSQL, this transaction only).
 POSTGRES_WORK_MEM = "256MB"
+#: Database connections a refresh uses at once on PostgreSQL (setting OBSERVATORY_REFRESH_CONNECTIONS).
+DEFAULT_CONNECTIONS = 2
+#: Shared scratch tables of a parallel run: obs_run_<run id>_<step>, dropped at its end.
+SCRATCH_PREFIX = "obs_run_"
+STOCK_LABEL = "Jeunes en dispositif en fin de mois"
+SNAPSHOT_LABEL = "Ce que l'actualisation a lu de chaque jeune"
 
 
 class RefreshBusy(Exception):
@@ -233,23 +244,235 @@ def _progress(run: RefreshRun, **fields: Any) -> None:
     RefreshRun.objects.filter(pk=run.pk).update(**fields, updated=timezone.now())
 
 
-def _step_transaction():
-    atomic = transaction.atomic()
+def connections_for_run() -> int:
+    """How many database connections this refresh may use at once (module docstring, « Parallel »)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # SQLite writes one transaction at a time; inside a transaction (a test, a caller's atomic block)
+        # other connections would not see its uncommitted rows.
+        return 1
+    return max(1, int(getattr(settings, "OBSERVATORY_REFRESH_CONNECTIONS", DEFAULT_CONNECTIONS)))
 
-    class _Step:
-        def __enter__(self):
-            atomic.__enter__()
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL work_mem = '{POSTGRES_WORK_MEM}'")
-                    # Dozens of short statements: compiling each one costs more than it saves.
-                    cursor.execute("SET LOCAL jit = off")
-            return self
 
-        def __exit__(self, *exc):
-            return atomic.__exit__(*exc)
+@contextmanager
+def _step_transaction(connections: int = 1):
+    """One step's transaction, with the PostgreSQL settings of a refresh (this transaction only)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{POSTGRES_WORK_MEM}'")
+                # Dozens of short statements: compiling each one costs more than it saves.
+                cursor.execute("SET LOCAL jit = off")
+                if connections > 1:
+                    # The cores are already busy with the refresh's own connections: parallel workers would
+                    # only add their start-up and the merging of their rows (« Gather Merge »).
+                    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield
 
-    return _Step()
+
+@dataclass
+class _Unit:
+    """A piece of work done in one transaction, on whichever connection is free."""
+
+    name: str
+    step: str  # the step its time counts towards (RefreshRun.step_seconds)
+    label: str
+    work: Callable[[], int]
+    after: frozenset[str] = frozenset()
+    #: False for the parts of a split step: they fill a scratch table, the merge writes the summary rows.
+    counts_rows: bool = True
+    #: Started once every other unit has started, and committed only once they have all succeeded (rolled
+    #: back otherwise): its work overlaps theirs instead of following it.
+    last: bool = False
+
+
+def _units(
+    run: RefreshRun,
+    months_by_step: dict[str, list[date] | None],
+    *,
+    since: datetime | None,
+    today: date,
+    connections: int,
+) -> tuple[list[_Unit], list[tuple[engine.ByYoungPeople, str, list[date] | None]]]:
+    """The units of work of a run, in the order they are started when ready (the longest first), and the
+    shared scratch tables the split steps need."""
+    units: list[_Unit] = []
+    scratch: list[tuple[engine.ByYoungPeople, str, list[date] | None]] = []
+    for key, label, function in STEPS:
+        months = months_by_step[key]
+        if months == []:
+            continue
+        ranges = engine.youth_id_ranges(connections) if isinstance(function, engine.ByYoungPeople) else []
+        if connections > 1 and len(ranges) > 1:
+            name = f"{SCRATCH_PREFIX}{run.pk}_{key}"
+            scratch.append((function, name, months))
+            parts = [
+                _Unit(
+                    f"{key}:{n}",
+                    key,
+                    f"{label} ({n}/{len(ranges)})",
+                    partial(function.fill_part, name, months, ids),
+                    counts_rows=False,
+                )
+                for n, ids in enumerate(ranges, 1)
+            ]
+            merge = _Unit(
+                f"{key}:merge",
+                key,
+                label,
+                _by_difference(partial(function.merge, engine.q(name), months), months),
+                after=frozenset(part.name for part in parts),
+            )
+            units += [*parts, merge]
+        else:
+            units.append(
+                _Unit(key, key, label, _by_difference(partial(function, months, today=today), months))
+            )
+
+    def stock() -> int:
+        if months_by_step["programmes"] != [] or engine.stock_behind(current_month(today)):
+            return engine.compute_programme_stock(current_month(today))
+        return 0
+
+    names = {unit.name for unit in units}
+    units.append(_Unit("stock", "stock", STOCK_LABEL, stock, after=frozenset(names & {"programmes"})))
+
+    def snapshot() -> int:
+        engine.store_youth_snapshot(since=since, until=run.watermark)
+        return 0
+
+    # Committed last, once every other unit succeeded: what was read of each young person, for the next
+    # incremental refresh (a failed run leaves the previous state, and the next run recomputes the same
+    # months).
+    units.append(_Unit("snapshot", "snapshot", SNAPSHOT_LABEL, snapshot, last=True))
+    return units, scratch
+
+
+def _by_difference(work: Callable[[], int], months: list[date] | None) -> Callable[[], int]:
+    """A step recomputing every month writes only the rows that changed (`engine.writing_differences`)."""
+    if months is not None:
+        return work
+
+    def run() -> int:
+        with engine.writing_differences():
+            return work()
+
+    return run
+
+
+def _drop_scratch(names: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(f"DROP TABLE IF EXISTS {engine.q(name)}")
+
+
+def _drop_leftover_scratch(run: RefreshRun) -> None:
+    """Shared scratch tables left by a refresh that was killed (its process, not a failed step)."""
+    running = {
+        str(pk) for pk in RefreshRun.objects.unfinished().exclude(pk=run.pk).values_list("pk", flat=True)
+    }
+    leftovers = [
+        name
+        for name in connection.introspection.table_names()
+        if name.startswith(SCRATCH_PREFIX) and name[len(SCRATCH_PREFIX) :].split("_", 1)[0] not in running
+    ]
+    _drop_scratch(leftovers)
+
+
+class _OtherUnitFailed(Exception):
+    """Rolls back a unit that waited for the others, one of which failed."""
+
+
+class _Schedule:
+    """Runs the units on `connections` connections: this thread's and, beyond one, threads of their own
+    (each thread has its own Django connection, closed at its end). A unit starts when the units it comes
+    after have succeeded; after a failure no unit starts, and the first error is raised."""
+
+    def __init__(self, run: RefreshRun, units: list[_Unit], connections: int):
+        self.run, self.pending, self.connections = run, list(units), connections
+        self.total = len(units)
+        self.done: set[str] = set()
+        self.running: dict[str, str] = {}
+        self.errors: list[BaseException] = []
+        self.written = 0
+        self.spans: dict[str, list[float]] = {}
+        self.condition = threading.Condition()
+
+    def seconds(self) -> dict[str, float]:
+        """Per step, from the start of its first unit to the end of its last (steps overlap)."""
+        return {key: round(end - start, 2) for key, (start, end) in self.spans.items()}
+
+    def _next(self) -> _Unit | None:
+        with self.condition:
+            while True:
+                if self.errors or not self.pending:
+                    return None
+                for unit in self.pending:
+                    if unit.after <= self.done and (not unit.last or len(self.pending) == 1):
+                        self.pending.remove(unit)
+                        self.running[unit.name] = unit.label
+                        return unit
+                self.condition.wait()
+
+    def _report(self) -> None:
+        with self.condition:
+            label = " · ".join(self.running.values())[:200]
+            fields = {"steps_done": len(self.done), "step_label": label, "step_seconds": self.seconds()}
+        _progress(self.run, **fields)
+
+    def _work(self) -> None:
+        while (unit := self._next()) is not None:
+            self._report()
+            started = time.perf_counter()
+            try:
+                with _step_transaction(self.connections):
+                    written = unit.work()
+                    if unit.last:
+                        self._wait_for_the_others(unit)
+            except BaseException as exc:
+                with self.condition:
+                    if not isinstance(exc, _OtherUnitFailed):
+                        self.errors.append(exc)
+                    self.running.pop(unit.name, None)
+                    self.condition.notify_all()
+                return
+            ended = time.perf_counter()
+            logger.debug("Actualisation %s : %s en %.1f s", self.run.pk, unit.name, ended - started)
+            with self.condition:
+                self.written += (written or 0) if unit.counts_rows else 0
+                self.done.add(unit.name)
+                self.running.pop(unit.name, None)
+                span = self.spans.setdefault(unit.step, [started, ended])
+                span[0], span[1] = min(span[0], started), max(span[1], ended)
+                self.condition.notify_all()
+
+    def _wait_for_the_others(self, unit: _Unit) -> None:
+        """Hold `unit`'s transaction open until every other unit has succeeded (raise if one failed)."""
+        with self.condition:
+            while not self.errors and len(self.done) < self.total - 1:
+                self.condition.wait()
+            if self.errors:
+                raise _OtherUnitFailed(unit.name)
+
+    def _thread(self) -> None:
+        try:
+            self._work()
+        finally:
+            connections.close_all()  # this thread's connection only
+
+    def run_all(self) -> None:
+        threads = [
+            threading.Thread(target=self._thread, name=f"refresh-{self.run.pk}-{n}", daemon=True)
+            for n in range(1, self.connections)
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            self._work()
+        finally:
+            for thread in threads:
+                thread.join()
+        if self.errors:
+            raise self.errors[0]
 
 
 def plan(run: RefreshRun, *, today: date) -> tuple[dict[str, list[date] | None], datetime | None]:
@@ -277,43 +500,33 @@ def execute(run: RefreshRun, *, today: date | None = None) -> RefreshRun:
     today = today or timezone.localdate()
     watermark = timezone.now()
     _progress(run, status=RefreshStatus.RUNNING, started_at=watermark, watermark=watermark, error="")
+    scratch_names: list[str] = []
     try:
         months_by_step, since = plan(run, today=today)
-        steps = [(key, label, function) for key, label, function in STEPS if months_by_step[key] != []]
+        workers = connections_for_run()
+        units, scratch = _units(run, months_by_step, since=since, today=today, connections=workers)
         _progress(
             run,
             since=since,
             months={
                 key: None if m is None else [month_key(x) for x in m] for key, m in months_by_step.items()
             },
-            steps_total=len(steps) + 1,
+            steps_total=len(units),
         )
-        written, seconds = 0, {}
-        for done, (key, label, function) in enumerate(steps):
-            _progress(run, step_label=label, steps_done=done)
-            started = time.perf_counter()
-            with _step_transaction():
-                written += function(months_by_step[key], today=today)
-            seconds[key] = round(time.perf_counter() - started, 2)
-            _progress(run, step_seconds=seconds)
-        _progress(
-            run, step_label="Jeunes en dispositif en fin de mois", steps_done=len(steps), step_seconds=seconds
-        )
-        started = time.perf_counter()
-        with _step_transaction():
-            if months_by_step["programmes"] != [] or engine.stock_behind(current_month(today)):
-                written += engine.compute_programme_stock(current_month(today))
-            # Last: what was read of each young person, for the next incremental refresh (only now, so that a
-            # failed run leaves the previous state and the next run recomputes the same months).
-            engine.store_youth_snapshot(since=since, until=run.watermark)
-        seconds["stock"] = round(time.perf_counter() - started, 2)
+        if scratch:
+            _drop_leftover_scratch(run)
+            for function, name, months in scratch:
+                scratch_names.append(name)
+                function.create_parts(name, months)  # committed: the other connections fill it
+        schedule = _Schedule(run, units, workers)
+        schedule.run_all()
         _progress(
             run,
             status=RefreshStatus.SUCCEEDED,
-            steps_done=len(steps) + 1,
+            steps_done=len(units),
             step_label="",
-            rows_written=written,
-            step_seconds=seconds,
+            rows_written=schedule.written,
+            step_seconds=schedule.seconds(),
             finished_at=timezone.now(),
         )
     except Exception as exc:
@@ -324,6 +537,9 @@ def execute(run: RefreshRun, *, today: date | None = None) -> RefreshRun:
             error=f"{type(exc).__name__} : {exc}\n{traceback.format_exc(limit=5)}"[:4000],
             finished_at=timezone.now(),
         )
+    finally:
+        if scratch_names:
+            _drop_scratch(scratch_names)
     return run
 
 
