@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.file, name="file"),
     path("<int:pk>/identite/", views.identity_edit, name="identity"),
     path("<int:pk>/formulaire/<slug:name>/", views.add_form, name="add_form"),
+    path("<int:pk>/formulaire-ligne/<str:key>/", views.row_form, name="row_form"),
     path("<int:pk>/sections/", views.linked_sections, name="linked_sections"),
     path("<int:pk>/zone/", views.zone_override, name="zone_override"),
     path("<int:pk>/freins/", views.barrier_add, name="barrier_add"),

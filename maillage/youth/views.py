@@ -5,9 +5,10 @@ with the errors)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -27,7 +28,7 @@ from maillage.core.models import AuditEntry
 from maillage.core.text import search_key
 from maillage.territory.models import Commune
 
-from . import selectors, services
+from . import hours, selectors, services
 from .access import (
     can_edit_youth,
     can_manage_zone,
@@ -85,6 +86,7 @@ from .models import (
     Situation,
     TransferRequest,
     Youth,
+    monday_of,
 )
 from .normalise import format_phone
 from .roles import WRITER_ROLES, YOUTH_ROLES
@@ -128,72 +130,225 @@ def _file_url(youth: Youth, section: str = "") -> str:
 # --------------------------------------------------------------------------------------------- file page
 
 
-def _attach_object_forms(data: selectors.FileData, bound: dict[str, Any]) -> None:
-    """Each listed object carries its small update form (bound with errors when that one failed)."""
+@dataclass(frozen=True)
+class RowForm:
+    """The small form of one listed object (an appointment's status, a proposal's outcome, a CEJ week…).
 
-    def pick(key: str, factory: Callable[[], Any]) -> Any:
-        return bound.get(key) or factory()
+    On the file page it is a disclosure whose form is loaded when opened (`row_form` view, the same
+    fragment as the "add" forms); `form` is set only when it is shown again with its errors. `key` is the
+    form's prefix, and names it in the URL of its fragment."""
+
+    key: str
+    action_url: str
+    summary: str
+    submit: str
+    form: Any = None
+    confirm: str = ""
+    warning: str = ""
+    send_prefix: bool = False
+
+    @property
+    def lazy_url(self) -> str:
+        return self._lazy_url  # type: ignore[attr-defined]
+
+
+def _row(
+    youth: Youth,
+    key: str,
+    url_name: str,
+    args: list[Any],
+    summary: str,
+    submit: str,
+    form: Any = None,
+    **options: Any,
+) -> RowForm:
+    row = RowForm(
+        key=key,
+        action_url=reverse(url_name, args=[youth.pk, *args]),
+        summary=summary,
+        submit=submit,
+        form=form,
+        **options,
+    )
+    object.__setattr__(row, "_lazy_url", reverse("youth:row_form", args=[youth.pk, key]))
+    return row
+
+
+def _row_form(
+    youth: Youth, kind: str, obj: Any, *, form: Any = None, build: bool = False, week: Any = None
+) -> RowForm:
+    """The RowForm of `kind` for `obj` (`build`: with its empty form, for the fragment)."""
+    if kind == "semaine":
+        key = f"semaine{obj.pk}-{week.week_start:%Y%m%d}"
+        if build:
+            form = WeekForm(
+                prefix=key,
+                initial={
+                    "week_start": week.week_start,
+                    "added_hours": week.added,
+                    "added_comment": week.week.added_comment if week.week else "",
+                    "seen": services.seen_token(week.week),
+                },
+            )
+        summary = "Corriger" if week.is_validated else "Ajouter des heures, valider"
+        return _row(
+            youth, key, "youth:week_validate", [obj.pk], summary, "Valider la semaine", form, send_prefix=True
+        )
+    key = f"{kind}{obj.pk}"
+    spec: dict[str, tuple[str, str, str, Callable[[], Any]]] = {
+        "statut": (
+            "youth:event_status",
+            "Venu, absent, excusé ?",
+            "Mettre à jour",
+            lambda: EventStatusForm(
+                prefix=key, initial={"status": EventStatus.ATTENDED, "seen": services.seen_token(obj)}
+            ),
+        ),
+        "resultat": (
+            "youth:proposal_outcome",
+            "Suite donnée",
+            "Enregistrer",
+            lambda: ProposalOutcomeForm(
+                prefix=key, initial={"status": obj.status, "seen": services.seen_token(obj)}
+            ),
+        ),
+        "finsit": (
+            "youth:situation_end",
+            "Clore",
+            "Clore cette situation",
+            lambda: EndSituationForm(prefix=key),
+        ),
+        "lever": ("youth:barrier_resolve", "Lever ce frein", "Lever", lambda: ResolveBarrierForm(prefix=key)),
+        "fin": (
+            "youth:enrolment_end",
+            "Sortie du dispositif",
+            "Enregistrer la sortie",
+            lambda: EndEnrolmentForm(prefix=key),
+        ),
+        "suspendre": (
+            "youth:enrolment_suspend",
+            "Suspendre le dispositif",
+            "Enregistrer la suspension",
+            lambda: SuspendForm(prefix=key),
+        ),
+        "reprendre": (
+            "youth:enrolment_resume",
+            "Reprise du dispositif",
+            "Enregistrer la reprise",
+            lambda: ResumeForm(prefix=key),
+        ),
+        "action": (
+            "youth:action_add",
+            "Ajouter une action",
+            "Ajouter l'action",
+            lambda: ActionForm(prefix=key),
+        ),
+        "retrait": (
+            "youth:consent_withdraw",
+            "Le jeune retire ce consentement",
+            "Enregistrer le retrait",
+            lambda: WithdrawConsentForm(prefix=key),
+        ),
+    }
+    url_name, summary, submit, factory = spec[kind]
+    options: dict[str, Any] = {}
+    if kind == "fin":
+        options["confirm"] = "Enregistrer la sortie du dispositif ? Elle ne peut pas être annulée."
+    if kind == "retrait" and obj.scope == "processing":
+        options["warning"] = (
+            "Le dossier sera anonymisé au terme du préavis (30 jours), sauf nouveau consentement."
+        )
+        options["confirm"] = (
+            "Enregistrer le retrait du consentement au traitement des données ? "
+            "Le dossier sera anonymisé dans 30 jours."
+        )
+    return _row(youth, key, url_name, [obj.pk], summary, submit, factory() if build else form, **options)
+
+
+def _attach_object_forms(youth: Youth, data: selectors.FileData, bound: dict[str, Any]) -> None:
+    """Each listed object carries its small update form (`row`): a disclosure loaded when opened, or the
+    form that failed, bound with its errors."""
+
+    def row(kind: str, obj: Any, key: str | None = None, **extra: Any) -> RowForm:
+        return _row_form(youth, kind, obj, form=bound.get(key or f"{kind}{obj.pk}"), **extra)
 
     for barrier in data.open_barriers:
-        key = f"lever{barrier.pk}"
-        barrier.action_form = pick(key, lambda k=key: ResolveBarrierForm(prefix=k))  # type: ignore[attr-defined]
+        barrier.row = row("lever", barrier)  # type: ignore[attr-defined]
     for enrolment in data.open_enrolments:
-        key = f"fin{enrolment.pk}"
-        enrolment.action_form = pick(key, lambda k=key: EndEnrolmentForm(prefix=k))  # type: ignore[attr-defined]
+        enrolment.row = row("fin", enrolment)  # type: ignore[attr-defined]
         # The form that failed, if any (a suspension refused because the enrolment was suspended meanwhile
         # shows its message); else the one the current status calls for.
-        suspend_key, resume_key = f"suspendre{enrolment.pk}", f"reprendre{enrolment.pk}"
-        pause_form = bound.get(suspend_key) or bound.get(resume_key)
-        if pause_form is None:
-            suspended = enrolment.status == EnrolmentStatus.SUSPENDED
-            pause_form = ResumeForm(prefix=resume_key) if suspended else SuspendForm(prefix=suspend_key)
-        enrolment.pause_form = pause_form  # type: ignore[attr-defined]
-        enrolment.pause_is_resume = isinstance(pause_form, ResumeForm)  # type: ignore[attr-defined]
+        if f"suspendre{enrolment.pk}" in bound:
+            kind = "suspendre"
+        elif f"reprendre{enrolment.pk}" in bound:
+            kind = "reprendre"
+        else:
+            kind = "reprendre" if enrolment.status == EnrolmentStatus.SUSPENDED else "suspendre"
+        enrolment.pause_row = row(kind, enrolment)  # type: ignore[attr-defined]
     for weeks in data.weeks.values():
         for week in weeks:
             key = f"semaine{week.enrolment.pk}-{week.week_start:%Y%m%d}"
-            week.action_form = pick(  # type: ignore[attr-defined]
-                key,
-                lambda k=key, w=week: WeekForm(
-                    prefix=k,
-                    initial={
-                        "week_start": w.week_start,
-                        "added_hours": w.added,
-                        "added_comment": w.week.added_comment if w.week else "",
-                        "seen": services.seen_token(w.week),
-                    },
-                ),
-            )
+            week.row = row("semaine", week.enrolment, key, week=week)  # type: ignore[attr-defined]
     for event in data.upcoming_events + data.past_events:
-        key = f"statut{event.pk}"
         # Planned events get the quick form; another one only to show why its quick change was refused.
-        if event.status == EventStatus.PLANNED or key in bound:
-            event.action_form = pick(  # type: ignore[attr-defined]
-                key,
-                lambda k=key, e=event: EventStatusForm(
-                    prefix=k, initial={"status": EventStatus.ATTENDED, "seen": services.seen_token(e)}
-                ),
-            )
+        if event.status == EventStatus.PLANNED or f"statut{event.pk}" in bound:
+            event.row = row("statut", event)  # type: ignore[attr-defined]
     for proposal in data.proposals:
-        key = f"resultat{proposal.pk}"
-        proposal.action_form = pick(  # type: ignore[attr-defined]
-            key,
-            lambda k=key, p=proposal: ProposalOutcomeForm(
-                prefix=k, initial={"status": p.status, "seen": services.seen_token(p)}
-            ),
-        )
+        proposal.row = row("resultat", proposal)  # type: ignore[attr-defined]
     for situation in data.situations:
         if situation.ended_on is None:
-            key = f"finsit{situation.pk}"
-            situation.action_form = pick(key, lambda k=key: EndSituationForm(prefix=k))  # type: ignore[attr-defined]
+            situation.row = row("finsit", situation)  # type: ignore[attr-defined]
     for consent in data.consents:
         if consent.withdrawn_on is None:
-            key = f"retrait{consent.pk}"
-            consent.action_form = pick(key, lambda k=key: WithdrawConsentForm(prefix=k))  # type: ignore[attr-defined]
+            consent.row = row("retrait", consent)  # type: ignore[attr-defined]
     for goal in data.goals:
         if goal.status == GoalStatus.OPEN:
-            key = f"action{goal.pk}"
-            goal.action_form = pick(key, lambda k=key: ActionForm(prefix=k))  # type: ignore[attr-defined]
+            goal.row = row("action", goal)  # type: ignore[attr-defined]
+
+
+ROW_KEY = re.compile(
+    r"^(?:semaine(?P<enrolment>\d{1,18})-(?P<week>\d{8})|(?P<kind>statut|resultat|finsit|lever|fin|suspendre|reprendre|action|retrait)(?P<pk>\d{1,18}))$"
+)
+
+
+@role_required(*WRITER_ROLES)
+@require_GET
+def row_form(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """The small form of one object of the file, empty: the fragment htmx puts in its disclosure, or
+    (without JavaScript) a page of its own. It posts where the file page would."""
+    youth = _load(request, pk, edit=True)
+    match = ROW_KEY.match(key)
+    if not match:
+        raise Http404
+    if match["enrolment"]:
+        enrolment = get_or_404(
+            Enrolment.objects.filter(youth=youth).select_related("programme", "youth"), pk=match["enrolment"]
+        )
+        try:
+            monday = monday_of(datetime.strptime(match["week"], "%Y%m%d").date())
+        except ValueError as exc:
+            raise Http404 from exc
+        if not enrolment.programme.tracks_weekly_hours:
+            raise Http404
+        row = _row_form(youth, "semaine", enrolment, build=True, week=hours.week_hours(enrolment, monday))
+    else:
+        kind = match["kind"]
+        querysets: dict[str, QuerySet] = {
+            "statut": Event.objects.filter(youth=youth),
+            "resultat": Proposal.objects.filter(youth=youth),
+            "finsit": Situation.objects.filter(youth=youth, ended_on__isnull=True),
+            "lever": Barrier.objects.filter(youth=youth, resolved_on__isnull=True),
+            "fin": Enrolment.objects.filter(youth=youth, status__in=OPEN_ENROLMENT_STATUSES),
+            "suspendre": Enrolment.objects.filter(youth=youth, status=EnrolmentStatus.ACTIVE),
+            "reprendre": Enrolment.objects.filter(youth=youth, status=EnrolmentStatus.SUSPENDED),
+            "action": Goal.objects.filter(youth=youth, status=GoalStatus.OPEN),
+            "retrait": youth.consents.filter(withdrawn_on__isnull=True),
+        }
+        if kind == "lever" and not can_read_diagnosis(request.user, youth):
+            raise Http404
+        row = _row_form(youth, kind, get_or_404(querysets[kind], pk=match["pk"]), build=True)
+    template = "youth/_row_form_body.html" if getattr(request, "htmx", False) else "youth/row_form_page.html"
+    return render(request, template, {"youth": youth, "row": row})
 
 
 @dataclass(frozen=True)
@@ -312,7 +467,7 @@ def _render_file(
     data = selectors.file_data(user, youth)
     editable = can_edit_youth(user, youth)
     if editable:
-        _attach_object_forms(data, bound)
+        _attach_object_forms(youth, data, bound)
     context = {
         "youth": youth,
         "data": data,

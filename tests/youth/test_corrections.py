@@ -45,6 +45,13 @@ def _seen(page: str, prefix: str) -> str:
     return match.group(1)
 
 
+def _row_fragment(browser, youth, key: str) -> str:
+    """What the file page loads when the disclosure of the row form `key` is opened (htmx)."""
+    url = f"/jeunes/{youth.pk}/formulaire-ligne/{key}/"
+    assert f'hx-get="{url}"' in browser.get(f"/jeunes/{youth.pk}/").content.decode()
+    return browser.get(url, headers={"HX-Request": "true"}).content.decode()
+
+
 # --------------------------------------------------------------------------------------------- events
 
 
@@ -124,7 +131,7 @@ def test_an_event_edited_meanwhile_is_not_overwritten(login, youth_a, counsellor
 def test_the_quick_status_form_refuses_a_stale_page(login, youth_a, counsellor_a, counsellor_a2):
     event = EventFactory(youth=youth_a, starts_at=timezone.now() - timedelta(hours=1), status="planned")
     browser = login(counsellor_a)
-    page = browser.get(f"/jeunes/{youth_a.pk}/").content.decode()
+    page = _row_fragment(browser, youth_a, f"statut{event.pk}")
     services.set_event_status(by=counsellor_a2, event=event, status="missed")
     response = browser.post(
         f"/jeunes/{youth_a.pk}/evenements/{event.pk}/statut/",
@@ -143,7 +150,7 @@ def test_a_week_validated_meanwhile_is_not_overwritten(login, youth_a, counsello
     monday = monday_of(today())
     prefix = f"semaine{enrolment.pk}-{monday:%Y%m%d}"
     browser = login(counsellor_a)
-    page = browser.get(f"/jeunes/{youth_a.pk}/").content.decode()
+    page = _row_fragment(browser, youth_a, prefix)
     services.validate_week(
         by=counsellor_a2,
         enrolment=enrolment,
@@ -179,7 +186,7 @@ def test_a_proposal_outcome_recorded_meanwhile_is_not_overwritten(
     proposal = ProposalFactory(youth=youth_a)
     key = f"resultat{proposal.pk}"
     browser = login(counsellor_a)
-    page = browser.get(f"/jeunes/{youth_a.pk}/").content.decode()
+    page = _row_fragment(browser, youth_a, key)
     services.set_proposal_outcome(by=counsellor_a2, proposal=proposal, status="refused", outcome="Trop loin")
     response = browser.post(
         f"/jeunes/{youth_a.pk}/propositions/{proposal.pk}/resultat/",

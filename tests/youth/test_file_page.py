@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -328,9 +329,40 @@ def test_event_links_are_the_urls_of_their_views(login, youth_a, counsellor_a):
     from .factories import EventFactory
 
     event = EventFactory(youth=youth_a, status="planned", starts_at=timezone.now() + timedelta(days=2))
-    page = login(counsellor_a).get(f"/jeunes/{youth_a.pk}/").content.decode()
+    browser = login(counsellor_a)
+    page = browser.get(f"/jeunes/{youth_a.pk}/").content.decode()
     assert f'href="{reverse("youth:event_edit", args=[youth_a.pk, event.pk])}"' in page
-    assert f'action="{reverse("youth:event_status", args=[youth_a.pk, event.pk])}"' in page
+    row_url = reverse("youth:row_form", args=[youth_a.pk, f"statut{event.pk}"])
+    assert f'hx-get="{row_url}"' in page and "statut" + str(event.pk) + "-status" not in page
+    fragment = browser.get(row_url, headers={"HX-Request": "true"}).content.decode()
+    assert f'action="{reverse("youth:event_status", args=[youth_a.pk, event.pk])}"' in fragment
+    assert f'name="statut{event.pk}-status"' in fragment and "<html" not in fragment
+    standalone = browser.get(row_url).content.decode()
+    assert "<h1>Venu, absent, excusé ?</h1>" in standalone
+
+
+@pytest.mark.parametrize("key", ["statut999999", "inconnu1", "semaine1-20261399", "semaine999-20261207"])
+def test_row_forms_of_unknown_objects_are_404(login, youth_a, counsellor_a, key):
+    assert login(counsellor_a).get(f"/jeunes/{youth_a.pk}/formulaire-ligne/{key}/").status_code == 404
+
+
+def test_row_forms_of_another_file_are_404(login, youth_a, youth_b, counsellor_a, counsellor_b):
+    from .factories import EventFactory
+
+    event_b = EventFactory(youth=youth_b, status="planned")
+    # Under zone A's file, zone B's event is not found; zone B's file itself is out of reach.
+    assert (
+        login(counsellor_a).get(f"/jeunes/{youth_a.pk}/formulaire-ligne/statut{event_b.pk}/").status_code
+        == 404
+    )
+    assert (
+        login(counsellor_a).get(f"/jeunes/{youth_b.pk}/formulaire-ligne/statut{event_b.pk}/").status_code
+        == 404
+    )
+    assert (
+        login(counsellor_b).get(f"/jeunes/{youth_b.pk}/formulaire-ligne/statut{event_b.pk}/").status_code
+        == 200
+    )
 
 
 def test_the_other_apps_sections_load_after_the_page(login, youth_a, counsellor_a, counsellor_b):
