@@ -37,7 +37,7 @@ def _printed(value: Any) -> str:
     if callable(value) and not isinstance(value, Promise):
         raise Unsupported  # the engine would call it
     if isinstance(value, str | Promise):
-        return conditional_escape(value)
+        return conditional_escape(value)  # type: ignore[arg-type]  # a lazy string is a _StrPromise
     if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)
     raise Unsupported

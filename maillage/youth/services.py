@@ -945,7 +945,9 @@ def _locked_event(event: Event) -> Event | None:
     return Event.objects.select_for_update(of=("self",)).select_related("youth").filter(pk=event.pk).first()
 
 
-def _describe_event(event: Event) -> str:
+def _describe_event(event: Event | None) -> str:
+    if event is None:
+        return ""
     return (
         f"{event.get_kind_display().lower()} du {timezone.localtime(event.starts_at):%d/%m/%Y à %H:%M}, "
         f"{event.get_status_display().lower()}"

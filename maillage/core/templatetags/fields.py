@@ -31,7 +31,7 @@ def render_field(
     field: BoundField, *, wrapper_class: str = "", wrapper_id: str = "", hide_initially: bool = False
 ) -> SafeString:
     if field.is_hidden:
-        return conditional_escape(field)
+        return conditional_escape(field)  # type: ignore[arg-type]  # a BoundField has __html__
     widget = field.field.widget
     input_type = getattr(widget, "input_type", None)
     multiple = getattr(widget, "allow_multiple_selected", False)
