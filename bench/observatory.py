@@ -251,10 +251,8 @@ def main() -> None:
     if not args.write_docs:
         return
     step_labels = {key: label for key, label, _ in refresh.STEPS}
-    step_labels["stock"] = (
-        "Jeunes en dispositif en fin de mois, and what was read of each young person (for the next "
-        "incremental run)"
-    )
+    step_labels["stock"] = refresh.STOCK_LABEL
+    step_labels["snapshot"] = f"{refresh.SNAPSHOT_LABEL} (for the next incremental run)"
     best = min((full, full2), key=lambda r: r.duration_seconds or 0)
     lines = [
         SECTION,
@@ -288,7 +286,13 @@ def main() -> None:
             f"{sum(generation.values()):.0f} s.",
             "",
         ]
-    target = "met" if min(full_seconds, full2_seconds) < 60 else "**not met on this run**"
+    runs = (full_seconds, full2_seconds)
+    if max(runs) < 60:
+        target = "met on both runs"
+    elif min(runs) < 60:
+        target = "**met on one run of two only**"
+    else:
+        target = "**not met on this run**"
     lines += [
         f"Target: a full refresh in under 60 s — {target}. The refresh is CPU-bound: the events step reads",
         "20 million index entries, aggregates ~9 million person-months and folds them. The pages do not",

@@ -43,3 +43,22 @@ def freshness(value: date | None) -> str:
 @register.filter
 def get_item(mapping: dict, key: str):
     return mapping.get(key, "") if mapping else ""
+
+
+@register.simple_tag
+def options(choices, selected="", *, me="", exclude="") -> str:
+    """``<option>`` elements of (value, label) pairs — or of objects, by pk and str() —, in Python: the
+    counsellor lists of a zone hold hundreds of names, and a template loop over them cost more than the
+    list's queries. `me`: the value shown as « Moi (…) »; `exclude`: a value left out."""
+    from django.utils.html import format_html, format_html_join
+
+    selected, me, exclude = str(selected or ""), str(me or ""), str(exclude or "")
+    rows = []
+    for choice in choices:
+        value, label = choice if isinstance(choice, tuple | list) else (choice.pk, choice)
+        value = str(value)
+        if value == exclude:
+            continue
+        shown = format_html("Moi ({})", label) if me and value == me else label
+        rows.append((value, " selected" if value == selected else "", shown))
+    return format_html_join("", '<option value="{}"{}>{}</option>', rows)

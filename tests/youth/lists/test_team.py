@@ -134,3 +134,15 @@ def test_director_sees_one_zone_at_a_time(login, director, zone_a, zone_b, files
     assert "Antenne A" in page
     page = browser.get(f"/jeunes/equipe/?zone={zone_b.pk}").content.decode()
     assert "<h2>Antenne B</h2>" in page and "1 dossier actif" in page
+
+
+def test_option_lists_are_escaped_and_mark_the_selection_and_me():
+    from django.template import Context, Template
+
+    html = Template('{% load youth %}{% options choices "2" me="3" exclude="4" %}').render(
+        Context({"choices": [(1, "<b>Un</b>"), ("2", "Deux"), (3, "Trois"), (4, "Quatre")]})
+    )
+    assert html == (
+        '<option value="1">&lt;b&gt;Un&lt;/b&gt;</option><option value="2" selected>Deux</option>'
+        '<option value="3">Moi (Trois)</option>'
+    )
