@@ -62,6 +62,19 @@ def load_average() -> str:
         return "?"
 
 
+def machine_state(before: str, after: str) -> str:
+    """What the load averages (1, 5, 15 minutes) say of the conditions. The load before the refresh is the
+    other work; the load after includes the refresh's own two connections."""
+    loads = f"(load average {before} before the full refresh, {after} after, the refresh's own work included)"
+    try:
+        busy = float(before.split(" / ")[0]) >= 1.0
+    except ValueError:  # no load average on this system
+        busy = True
+    if not busy:
+        return f"Nothing else ran on the machine while measuring {loads}."
+    return f"**The machine was shared with other work while measuring** {loads}: the times are upper bounds."
+
+
 def counts() -> dict[str, int]:
     with connection.cursor() as cursor:
         result = {}
@@ -261,8 +274,7 @@ def main() -> None:
         "nightly and on",
         "demand (docs/indicators.md §5). Measured by `bench/observatory.py` on PostgreSQL "
         f"{connection.pg_version // 10000}, {platform.machine()}, {os.cpu_count()} cores, "
-        f"{timezone.localdate():%d/%m/%Y}. **The machine was shared with other work while measuring** (load "
-        f"average {load_before} before the full refresh, {load_after} after): the times are upper bounds.",
+        f"{timezone.localdate():%d/%m/%Y}. {machine_state(load_before, load_after)}",
         "",
         "| data | rows |",
         "|---|---:|",

@@ -208,6 +208,47 @@ def name_matches(
     return queryset
 
 
+_KEY_WORD = re.compile(r"[a-z0-9]+")
+
+
+def zone_words_sql(table: str = "") -> str:
+    """The words of the search key, each prefixed by the file's zone: "le gall kevin" in zone 3 gives the
+    lexemes z3wle, z3wgall, z3wkevin. The expression of the PostgreSQL index youth_active_zone_words_idx
+    (migration 0007) and of the query that uses it: the two must be written alike."""
+    prefix = f'"{table}".' if table else ""
+    return (
+        f"to_tsvector('simple'::regconfig, regexp_replace(({prefix}\"search_key\")::text, '(^| )', "
+        f"'\\1z' || ({prefix}\"zone_id\")::text || 'w', 'g'))"
+    )
+
+
+def zone_words_useful(words: Sequence[str]) -> bool:
+    """Several words, one of 3 letters or more: the words of one zone then narrow a zone of 50,000 files to a
+    few dozen at once. A single word is better served by reading the zone in name order, which stops at the
+    first page of matches (measured: docs/performance.md)."""
+    return (
+        len(words) >= 2
+        and max(len(word) for word in words) >= FULL_TEXT_MIN_LENGTH
+        and all(_KEY_WORD.fullmatch(word) for word in words)
+    )
+
+
+def in_zones_by_words(
+    queryset: QuerySet[Youth], words: Sequence[str], zone_ids: Sequence[int]
+) -> QuerySet[Youth]:
+    """PostgreSQL, active files of known zones: the name words as prefixes of the zone's words
+    (`zone_words_sql`), served by youth_active_zone_words_idx. Selects the same rows as name_matches (the
+    words are [a-z0-9] only); the caller keeps the LIKE conditions and the zone and status filters."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    alternatives = []
+    for zone_id in zone_ids:
+        alternatives.append("(" + " & ".join(f"z{int(zone_id)}w{word}:*" for word in words) + ")")
+    sql = f"{zone_words_sql(Youth._meta.db_table)} @@ to_tsquery('simple'::regconfig, %s)"
+    return queryset.filter(RawSQL(sql, [" | ".join(alternatives)], output_field=BooleanField()))  # noqa: S611
+
+
 def apply_query(
     queryset: QuerySet[Youth], parsed: ParsedQuery, *, full_text: bool = False
 ) -> QuerySet[Youth]:
@@ -310,6 +351,17 @@ def filtered_youths(user: Any, filters: ListFilters) -> QuerySet[Youth]:
     queryset = apply_query(queryset, filters.query, full_text=every_zone)
     if filters.zone_id:
         queryset = queryset.filter(zone_id=filters.zone_id)
+    words = filters.query.words if filters.query.kind == "name" else ()
+    if (
+        connection.vendor == "postgresql"
+        and not every_zone
+        and STATUS_FILTERS[filters.status][1] == (YouthStatus.ACTIVE,)
+        and words
+        and zone_words_useful(words)
+    ):
+        zone_ids = [filters.zone_id] if filters.zone_id else list(getattr(user, "zone_ids", list)())
+        if zone_ids:
+            queryset = in_zones_by_words(queryset, words, zone_ids)
     if filters.counsellor == "aucun":
         queryset = queryset.filter(counsellor__isnull=True)
     elif filters.counsellor:
@@ -392,12 +444,13 @@ def rows_for(youths: Iterable[Youth]) -> list[Row]:
             .values_list("youth_id", "programme__name")
         ):
             programmes[youth_id].append(name)
-        for situation in (
+        for youth_id, kind, contract_type in (
             Situation.objects.current(today())
             .filter(youth_id__in=ids)
             .order_by("youth_id", "started_on", "id")
+            .values_list("youth_id", "kind", "contract_type")
         ):
-            situations[situation.youth_id] = str(situation)  # the latest started wins
+            situations[youth_id] = Situation.describe(kind, contract_type)  # the latest started wins
     on = today()
     return [Row(y, ", ".join(programmes.get(y.pk, [])), situations.get(y.pk, ""), on) for y in youths]
 

@@ -881,9 +881,20 @@ class Situation(BaseModel):
         ]
 
     def __str__(self) -> str:
-        text = self.get_kind_display()
-        if self.contract_type:
-            text += f" ({self.get_contract_type_display()})"
+        return self.describe(self.kind, self.contract_type)
+
+    @staticmethod
+    def describe(kind: str, contract_type: str = "") -> str:
+        """ "Emploi (CDI)": the situation's label from its codes, without loading it (lists of 50 rows).
+        get_kind_display() would translate every label of the choices at each call."""
+        text = str(SituationKind(kind).label) if kind in SituationKind.values else kind
+        if contract_type:
+            label = (
+                str(ContractType(contract_type).label)
+                if contract_type in ContractType.values
+                else contract_type
+            )
+            text += f" ({label})"
         return text
 
     def is_current_on(self, day: date) -> bool:

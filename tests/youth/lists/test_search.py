@@ -269,3 +269,119 @@ def test_capped_count(login, counsellor_a, commune_a, monkeypatch):
     assert "5 jeunes" in _names(login(counsellor_a).get("/jeunes/"))  # a first page not full is its count
     page = _names(login(counsellor_a).get("/jeunes/", {"page": 2}))
     assert "plus de 3 jeunes" in page
+
+
+# --- The name search within zones on PostgreSQL: the zone's words (caseload.in_zones_by_words) -------------
+
+
+def test_the_migration_builds_the_index_the_search_uses():
+    from importlib import import_module
+
+    from maillage.youth.caseload import zone_words_sql
+
+    migration = import_module("maillage.youth.migrations.0007_zone_words_index")
+    assert zone_words_sql() == migration.EXPRESSION
+
+
+@pytest.mark.parametrize(
+    ("words", "useful"),
+    [
+        (("le", "gall"), True),
+        (("gal", "ke"), True),
+        (("le", "ga"), False),
+        (("gall",), False),
+        (("a-b", "kev"), False),
+    ],
+)
+def test_the_zone_words_serve_several_words_only(words, useful):
+    from maillage.youth.caseload import zone_words_useful
+
+    assert zone_words_useful(words) is useful
+
+
+@pytest.mark.django_db
+def test_the_zone_words_find_what_the_name_prefixes_find(commune_a, commune_b, counsellor_a, counsellor_b):
+    """Same rows as the LIKE conditions, zone by zone, for word prefixes of every length (PostgreSQL), and
+    the GIN index can serve the query."""
+    from django.db import connection
+
+    from maillage.youth.caseload import in_zones_by_words, name_matches
+    from maillage.youth.models import Youth
+
+    if connection.vendor != "postgresql":
+        pytest.skip("index PostgreSQL uniquement ; SQLite cherche par LIKE")
+    names = [
+        ("Le Gall", "Kévin"),
+        ("Gallois", "Chloé Anne"),
+        ("Le Goff", "Kenza"),
+        ("Kerguelen", "Léo"),
+        ("N'Diaye", "Awa 2"),
+    ]
+    for commune, counsellor in ((commune_a, counsellor_a), (commune_b, counsellor_b)):
+        for last, first in names:
+            YouthFactory(commune=commune, counsellor=counsellor, last_name=last, first_names=first)
+    active = Youth.objects.active()
+    zones = [commune_a.zone_id]
+    checked = 0
+    for query in [
+        "le ga",
+        "gal ke",
+        "gall chl",
+        "ke le",
+        "kerg leo",
+        "diaye awa",
+        "n diaye 2",
+        "le ken",
+        "anne gal",
+        "zz le",
+        "ndi awa",
+    ]:
+        words = tuple(query.split())
+        expected = set(
+            name_matches(active.filter(zone_id__in=zones), words, full_text=False).values_list(
+                "pk", flat=True
+            )
+        )
+        found = set(
+            in_zones_by_words(active.filter(zone_id__in=zones), words, zones).values_list("pk", flat=True)
+        )
+        assert found == expected, query
+        assert all(Youth.objects.get(pk=pk).zone_id == commune_a.zone_id for pk in found)
+        checked += bool(expected)
+    assert checked == 9  # all but "zz le" and "ndi awa" (N'Diaye is "n diaye")
+    both = [commune_a.zone_id, commune_b.zone_id]
+    assert in_zones_by_words(active, ("le", "gall"), both).count() == 2  # one per zone
+    # The suite runs without migrations (pyproject.toml): build the index as migration 0007 does.
+    from importlib import import_module
+
+    migration = import_module("maillage.youth.migrations.0007_zone_words_index")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the rows above: foreign keys checked now
+    with connection.schema_editor(atomic=False) as editor:
+        migration.create(None, editor)
+    with connection.cursor() as cursor:
+        # A handful of rows: any index would do as well. Within the test's transaction (rolled back), leave
+        # only this one of the non-unique indexes, and no sequential scan, to see that it serves the query.
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'youth_youth' "
+            "AND indexdef NOT LIKE 'CREATE UNIQUE%%' AND indexname <> 'youth_active_zone_words_idx'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        query = in_zones_by_words(active, ("le", "gall"), zones).order_by().values("pk").query
+        sql, params = query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        assert "youth_active_zone_words_idx" in " ".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_zone_manager_of_two_zones_finds_names_in_both(login, zone_manager_a, zone_b, commune_b, kevin):
+    from maillage.accounts.models import ZoneMembership
+
+    ZoneMembership.objects.create(user=zone_manager_a, zone=zone_b)
+    YouthFactory(commune=commune_b, last_name="Le Gallo", first_names="Kenan")
+    page = _names(login(zone_manager_a).get("/jeunes/", {"q": "le gall ke"}))
+    assert "LE GALL" in page and "LE GALLO" in page
+    page = _names(login(zone_manager_a).get("/jeunes/", {"q": "le gall ke", "zone": zone_b.pk}))
+    assert "LE GALLO" in page and "Kévin" not in page
