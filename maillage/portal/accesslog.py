@@ -60,6 +60,7 @@ ACTION_TEXTS = {
     "youth.note_visibility": _("a changé qui peut lire une note"),
     "youth.document_deleted": _("a supprimé un document de votre dossier"),
     "youth.barrier_deleted": _("a supprimé une difficulté notée par erreur"),
+    "youth.enrolment_deleted": _("a supprimé une entrée en dispositif notée par erreur"),
     "youth.consent_recorded": _("a noté votre accord pour l'utilisation de vos données"),
     "youth.consent_withdrawn": _("a noté que vous retirez votre accord"),
     "youth.retention_notice": _("a prévu l'effacement des informations qui permettent de vous reconnaître"),

@@ -83,6 +83,7 @@ ACTION_LABELS = {
     "youth.note_visibility": "Visibilité d'une note changée",
     "youth.document_deleted": "Document supprimé",
     "youth.barrier_deleted": "Frein supprimé (saisie erronée)",
+    "youth.enrolment_deleted": "Entrée en dispositif supprimée (saisie erronée)",
     "youth.consent_recorded": "Consentement enregistré",
     "youth.consent_withdrawn": "Consentement retiré",
     "youth.retention_notice": "Préavis d'anonymisation",

@@ -1256,6 +1256,7 @@ DELETABLE: dict[type, tuple[str, str]] = {
     Note: ("youth.note_deleted", "la note"),
     Document: ("youth.document_deleted", "le document"),
     Barrier: ("youth.barrier_deleted", "le frein"),
+    Enrolment: ("youth.enrolment_deleted", "l'entrée en dispositif"),
 }
 
 
@@ -1270,14 +1271,23 @@ def _deletion_summary(entry: Any) -> dict[str, Any]:
         return {"domain": entry.domain, "on": entry.noted_on}
     if isinstance(entry, Document):
         return {"content_type": entry.content_type, "size": entry.size}
+    if isinstance(entry, Enrolment):
+        return {
+            "programme": entry.programme.code,
+            "status": entry.status,
+            "on": entry.start_on,
+            "weeks": entry.weeks.count(),
+            "suspensions": entry.suspensions.count(),
+        }
     return {"internal": getattr(entry, "is_internal", None)}
 
 
 @transaction.atomic
 def delete_entry(*, by: Any, entry: Any) -> None:
-    """Delete an event, proposal, situation, note, document or barrier entered by mistake (the views ask
-    for confirmation). Audited on the file; a deleted contact updates the last contact; a document's stored
-    file is removed once the deletion is committed."""
+    """Delete an event, proposal, situation, note, document, barrier or enrolment entered by mistake (the
+    views ask for confirmation). Audited on the file; a deleted contact updates the last contact; a
+    document's stored file is removed once the deletion is committed; an enrolment's CEJ weeks and
+    suspensions go with it (the confirmation says how many)."""
     action, _label = DELETABLE[type(entry)]
     youth = Youth.objects.get(pk=entry.youth_id)
     if isinstance(entry, Barrier):

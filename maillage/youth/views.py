@@ -1116,6 +1116,7 @@ DELETABLE_ENTRIES: dict[str, tuple[type, str]] = {
     "note": (Note, "notes"),
     "document": (Document, "documents"),
     "frein": (Barrier, "diagnostic"),
+    "dispositif": (Enrolment, "dispositifs"),
 }
 
 
@@ -1133,7 +1134,23 @@ def _entry_description(entry: Any) -> str:
         return f"Document « {entry.title} » déposé le {timezone.localtime(entry.created):%d/%m/%Y}"
     if isinstance(entry, Barrier):
         return f"{entry.get_domain_display()} (constaté le {entry.noted_on:%d/%m/%Y})"
+    if isinstance(entry, Enrolment):
+        status = entry.get_status_display().lower()
+        return f"{entry.programme.name} depuis le {entry.start_on:%d/%m/%Y} ({status})"
     return str(entry)
+
+
+def _entry_consequences(entry: Any) -> list[str]:
+    """What goes with the entry, said on the confirmation page."""
+    if not isinstance(entry, Enrolment):
+        return []
+    said = []
+    weeks, suspensions = entry.weeks.count(), entry.suspensions.count()
+    if weeks:
+        said.append(f"{weeks} semaine{'s' if weeks > 1 else ''} d'heures validée{'s' if weeks > 1 else ''}")
+    if suspensions:
+        said.append(f"{suspensions} suspension{'s' if suspensions > 1 else ''}")
+    return said
 
 
 @role_required(*WRITER_ROLES)
@@ -1163,6 +1180,7 @@ def entry_delete(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> Htt
             "youth": youth,
             "label": label,
             "description": _entry_description(entry),
+            "consequences": _entry_consequences(entry),
             "section": section,
             "cancel_url": _file_url(youth, section),
         },

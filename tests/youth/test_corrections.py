@@ -19,6 +19,8 @@ from maillage.youth.models import (
     Barrier,
     CejWeek,
     Document,
+    Enrolment,
+    EnrolmentSuspension,
     Event,
     Note,
     Proposal,
@@ -36,7 +38,7 @@ from .factories import (
     SituationFactory,
     local_dt,
 )
-from .helpers import today
+from .helpers import full_file, today
 
 
 def _seen(page: str, prefix: str) -> str:
@@ -223,6 +225,7 @@ def test_services_without_a_token_do_not_check(youth_a, counsellor_a):
         ("note", lambda y: NoteFactory(youth=y, text="Erreur de dossier"), "notes"),
         ("evenement", lambda y: EventFactory(youth=y), "evenements"),
         ("frein", lambda y: BarrierFactory(youth=y), "diagnostic"),
+        ("dispositif", lambda y: EnrolmentFactory(youth=y), "dispositifs"),
     ],
 )
 def test_an_entry_made_by_mistake_is_deleted_after_confirmation(
@@ -241,6 +244,41 @@ def test_an_entry_made_by_mistake_is_deleted_after_confirmation(
     audit = AuditEntry.objects.get(action__endswith="_deleted")
     assert audit.object_id == str(youth_a.pk) and audit.extra["entry_id"] == entry.pk
     assert "Erreur" not in str(audit.extra)  # never the text of what was deleted
+
+
+def test_an_enrolment_made_by_mistake_goes_with_its_weeks_and_suspensions(login, youth_a, counsellor_a, cej):
+    enrolment = EnrolmentFactory(youth=youth_a, programme=cej, start_on=today() - timedelta(days=30))
+    kept = EnrolmentFactory(
+        youth=youth_a,
+        start_on=today() - timedelta(days=400),
+        ended=True,
+        ended_on=today() - timedelta(days=60),
+    )
+    services.validate_week(
+        by=counsellor_a,
+        enrolment=enrolment,
+        week_start=monday_of(today()) - timedelta(days=7),
+        added_hours=Decimal(4),
+        added_comment="Atelier CV",
+    )
+    services.suspend_enrolment(by=counsellor_a, enrolment=enrolment, reason="health")
+    browser = login(counsellor_a)
+    file_page = full_file(browser, youth_a.pk)
+    url = f"/jeunes/{youth_a.pk}/supprimer/dispositif/{enrolment.pk}/"
+    assert url in file_page
+    confirm = browser.get(url).content.decode()
+    assert "Seront supprimées avec elle : 1 semaine d&#x27;heures validée, 1 suspension." in confirm
+    assert browser.post(url).status_code == 302
+    assert not Enrolment.objects.filter(pk=enrolment.pk).exists()
+    assert not CejWeek.objects.filter(enrolment_id=enrolment.pk).exists()
+    assert not EnrolmentSuspension.objects.filter(enrolment_id=enrolment.pk).exists()
+    assert Enrolment.objects.filter(pk=kept.pk).exists()
+    audit = AuditEntry.objects.get(action="youth.enrolment_deleted")
+    assert (
+        audit.extra["programme"] == cej.code and audit.extra["weeks"] == 1 and audit.extra["suspensions"] == 1
+    )
+    history = full_file(browser, youth_a.pk)
+    assert "Entrée en dispositif supprimée (saisie erronée)" in history
 
 
 def test_a_document_is_deleted_with_its_file(
