@@ -39,6 +39,7 @@ urlpatterns = [
     path("portail/emploi/", space.job, name="job"),
     path("portail/mes-donnees/", space.my_data, name="my_data"),
     path("portail/mes-donnees/consultations/", space.access_log, name="access_log"),
+    path("portail/mes-donnees/accords/<int:pk>/retirer/", space.consent_withdraw, name="consent_withdraw"),
     path("portail/mes-donnees/mes-donnees.json", space.my_data_json, name="my_data_json"),
     path("portail/mes-donnees/mes-donnees.pdf", space.my_data_pdf, name="my_data_pdf"),
     path("portail/deconnexion/", space.logout, name="logout"),

@@ -137,3 +137,81 @@ def test_a_correction_request_reaches_the_counsellor(
     assert item.status == "done" and item.handled_by == counsellor_a
     assert "Corrigé !" in text(youth_client.get(reverse("portal:my_data")))
     assert "a répondu à votre demande de correction" in text(youth_client.get(reverse("portal:my_data")))
+
+
+# --- My consents: the young person sees what they accepted and may withdraw it ---------------------------
+
+
+def _consent(youth, counsellor, scope="processing", detail=""):
+    return youth_services.record_consent(by=counsellor, youth=youth, scope=scope, detail=detail)
+
+
+def test_withdrawing_the_processing_consent_asks_first_then_puts_the_file_on_notice(
+    youth_client, account_a, counsellor_a
+):
+    from maillage.youth.models import Consent, RetentionNotice
+
+    consent = _consent(account_a.youth, counsellor_a)
+    page = youth_client.get(reverse("portal:my_data")).content.decode()
+    url = reverse("portal:consent_withdraw", args=[consent.pk])
+    assert "Mes accords" in page and url in page
+    confirm = youth_client.get(url).content.decode()
+    assert "effacées dans 30 jours" in confirm and "Oui, retirer mon accord" in confirm
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None  # asking is not withdrawing
+    response = youth_client.post(url)
+    assert response.status_code == 302 and response["Location"].endswith("#accords")
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is not None
+    assert RetentionNotice.objects.filter(youth=account_a.youth).exists()
+    entry = AuditEntry.objects.get(action="youth.consent_withdrawn")
+    assert entry.user == account_a.user and entry.object_id == str(account_a.youth.pk)
+    page = html.unescape(youth_client.get(reverse("portal:my_data")).content.decode())
+    assert "retiré le" in page and url not in page
+    assert youth_client.post(url).status_code == 404  # not twice
+    assert Consent.objects.get(pk=consent.pk).withdrawn_on == consent.withdrawn_on
+
+
+def test_withdrawing_a_partner_sharing_consent_does_not_put_the_file_on_notice(
+    youth_client, account_a, counsellor_a
+):
+    from maillage.youth.models import RetentionNotice
+
+    consent = _consent(account_a.youth, counsellor_a, scope="partner_sharing", detail="CCAS de Rennes")
+    url = reverse("portal:consent_withdraw", args=[consent.pk])
+    confirm = youth_client.get(url).content.decode()
+    assert "ne partagera plus" in confirm and "30 jours" not in confirm and "CCAS de Rennes" in confirm
+    youth_client.post(url)
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is not None
+    assert not RetentionNotice.objects.filter(youth=account_a.youth).exists()
+
+
+def test_another_young_persons_consent_is_404(youth_client, account_b, counsellor_b, login, counsellor_a):
+    consent = _consent(account_b.youth, counsellor_b)
+    url = reverse("portal:consent_withdraw", args=[consent.pk])
+    assert youth_client.get(url).status_code == 404
+    assert youth_client.post(url).status_code == 404
+    assert login(counsellor_a).get(url).status_code == 404  # staff have the file page for this
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
+
+
+def test_no_consent_says_so(youth_client, account_a):
+    account_a.youth.consents.all().delete()
+    page = html.unescape(youth_client.get(reverse("portal:my_data")).content.decode())
+    assert "Aucun accord n'est enregistré dans votre dossier." in page
+
+
+def test_my_consents_in_english(youth_client, account_a, counsellor_a):
+    from maillage.portal.i18n import COOKIE_NAME
+
+    consent = _consent(account_a.youth, counsellor_a, scope="partner_sharing", detail="CCAS")
+    youth_client.cookies[COOKIE_NAME] = "en"
+    page = html.unescape(youth_client.get(reverse("portal:my_data")).content.decode())
+    assert "My consents" in page and "Sharing your information with a partner" in page
+    assert "Withdraw this agreement" in page and "agreed on" in page
+    confirm = html.unescape(
+        youth_client.get(reverse("portal:consent_withdraw", args=[consent.pk])).content.decode()
+    )
+    assert "will no longer share your information" in confirm and "Yes, withdraw my agreement" in confirm

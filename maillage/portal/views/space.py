@@ -479,6 +479,51 @@ def my_data(request: HttpRequest) -> HttpResponse:
             "form": form,
             "requests": CorrectionRequest.objects.filter(youth=youth).order_by("-created")[:10],
             "open_status": CorrectionStatus.OPEN,
+            "consents": [
+                (consent, _consent_label(consent))
+                for consent in youth.consents.order_by("-given_on", "-id")[:20]
+            ],
+        },
+    )
+
+
+def _consent_label(consent) -> str:
+    """What the consent is about, in the portal's language (the model's labels are the staff's French)."""
+    labels = {
+        "processing": _("Traitement de vos données par la Mission locale"),
+        "partner_sharing": _("Partage de vos informations avec un partenaire"),
+    }
+    return labels.get(consent.scope, consent.get_scope_display())
+
+
+@youth_page
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The young person withdraws one of their consents: GET says what it changes, POST withdraws
+    (youth.services.withdraw_consent: audited; the processing consent puts the file on 30 days' notice of
+    anonymisation, which the counsellor sees on the file and on their home page)."""
+    from maillage.youth import services as youth_services
+    from maillage.youth.enums import ConsentScope
+
+    youth = request.portal_youth  # type: ignore[attr-defined]
+    consent = get_or_404(youth.consents.filter(withdrawn_on__isnull=True), pk=pk)
+    if request.method == "POST":
+        try:
+            youth_services.withdraw_consent(by=request.user, consent=consent)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            _flash(
+                request, _("Votre retrait est enregistré. Votre conseiller ou conseillère en est informé·e.")
+            )
+        return redirect(reverse("portal:my_data") + "#accords")
+    return render(
+        request,
+        "portal/space/consent_withdraw.html",
+        {
+            "consent": consent,
+            "label": _consent_label(consent),
+            "processing": consent.scope == ConsentScope.PROCESSING,
         },
     )
 
