@@ -19,7 +19,7 @@ from django.http.response import HttpResponseBase
 from maillage.accounts.roles import Role
 from maillage.core.access import get_or_404
 from maillage.youth.access import get_youth_for_user, require_edit
-from maillage.youth.models import Youth
+from maillage.youth.models import Consent, Youth
 
 from .i18n import portal_language
 from .models import CorrectionRequest, PortalAccount, PreRegistration, Slot, Thread
@@ -74,6 +74,10 @@ def own_slots(youth: Youth) -> QuerySet[Slot]:
 
 def own_threads(youth: Youth) -> QuerySet[Thread]:
     return Thread.objects.filter(youth=youth)
+
+
+def own_consents(youth: Youth) -> QuerySet[Consent]:
+    return Consent.objects.filter(youth=youth)
 
 
 # ----------------------------------------------------------------------------------------------------- staff

@@ -236,3 +236,12 @@ def send_appointment_change_to_staff(*, youth: Youth, change: str, starts_at, li
         template="portal/emails/staff_appointment.txt",
         context={"change": change, "when": when, "link": link},
     )
+
+
+def send_consent_withdrawal_to_staff(*, youth: Youth, processing: bool, link: str) -> None:
+    _to_staff(
+        youth,
+        subject="Portail : un jeune retire son accord",
+        template="portal/emails/staff_consent_withdrawn.txt",
+        context={"processing": processing, "link": link},
+    )

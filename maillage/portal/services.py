@@ -926,6 +926,25 @@ def request_correction(
 
 
 @transaction.atomic
+def withdraw_consent(*, account: PortalAccount, consent: Any, site_url: str = "") -> Any:
+    """The young person withdraws one of their consents from the portal: recorded by the same service as the
+    counsellor's button (audited; the consent to processing puts the file on notice of anonymisation), and
+    the counsellor is told by e-mail (without the content: a link to the file)."""
+    from maillage.youth.enums import ConsentScope
+
+    if consent.youth_id != account.youth_id:
+        raise ValidationError(_("Cet accord n'est pas dans votre dossier."))
+    consent = youth_services.withdraw_consent(by=account.user, consent=consent)
+    processing = consent.scope == ConsentScope.PROCESSING
+    link = _url(site_url, "youth:file", account.youth_id) + "#consentements"
+    youth = account.youth
+    transaction.on_commit(
+        lambda: notify.send_consent_withdrawal_to_staff(youth=youth, processing=processing, link=link)
+    )
+    return consent
+
+
+@transaction.atomic
 def handle_correction(*, by: Any, request: CorrectionRequest, answer: str) -> CorrectionRequest:
     if not can_edit_youth(by, request.youth):
         raise ValidationError("Vous ne pouvez pas écrire sur ce dossier.")

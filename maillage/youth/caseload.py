@@ -21,7 +21,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, F, Func, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from maillage.accounts.models import User
@@ -211,15 +211,32 @@ def name_matches(
 _KEY_WORD = re.compile(r"[a-z0-9]+")
 
 
-def zone_words_sql(table: str = "") -> str:
+def zone_words_sql(key: str = '"search_key"', zone: str = '"zone_id"') -> str:
     """The words of the search key, each prefixed by the file's zone: "le gall kevin" in zone 3 gives the
-    lexemes z3wle, z3wgall, z3wkevin. The expression of the PostgreSQL index youth_active_zone_words_idx
-    (migration 0007) and of the query that uses it: the two must be written alike."""
-    prefix = f'"{table}".' if table else ""
+    lexemes z3wle, z3wgall, z3wkevin. `key` and `zone`: the columns' SQL. The expression of the PostgreSQL
+    index youth_active_zone_words_idx (migration 0007) and of the query that uses it (ZoneWordsMatch): the
+    two must be written alike."""
     return (
-        f"to_tsvector('simple'::regconfig, regexp_replace(({prefix}\"search_key\")::text, '(^| )', "
-        f"'\\1z' || ({prefix}\"zone_id\")::text || 'w', 'g'))"
+        f"to_tsvector('simple'::regconfig, regexp_replace(({key})::text, '(^| )', "
+        f"'\\1z' || ({zone})::text || 'w', 'g'))"
     )
+
+
+class ZoneWordsMatch(Func):
+    """`zone_words_sql() @@ to_tsquery('simple', query)`, as an expression: its columns are compiled by
+    Django, so that the condition stays right when the queryset becomes a subquery (aliases relabelled)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, query: str) -> None:
+        super().__init__(F("search_key"), F("zone_id"), Value(query))
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        (key, key_params), (zone, zone_params), (query, query_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = f"{zone_words_sql(key, zone)} @@ to_tsquery('simple'::regconfig, {query})"
+        return sql, [*key_params, *zone_params, *query_params]
 
 
 def zone_words_useful(words: Sequence[str]) -> bool:
@@ -239,14 +256,10 @@ def in_zones_by_words(
     """PostgreSQL, active files of known zones: the name words as prefixes of the zone's words
     (`zone_words_sql`), served by youth_active_zone_words_idx. Selects the same rows as name_matches (the
     words are [a-z0-9] only); the caller keeps the LIKE conditions and the zone and status filters."""
-    from django.db.models import BooleanField
-    from django.db.models.expressions import RawSQL
-
     alternatives = []
     for zone_id in zone_ids:
         alternatives.append("(" + " & ".join(f"z{int(zone_id)}w{word}:*" for word in words) + ")")
-    sql = f"{zone_words_sql(Youth._meta.db_table)} @@ to_tsquery('simple'::regconfig, %s)"
-    return queryset.filter(RawSQL(sql, [" | ".join(alternatives)], output_field=BooleanField()))  # noqa: S611
+    return queryset.filter(ZoneWordsMatch(" | ".join(alternatives)))
 
 
 def apply_query(
@@ -359,7 +372,7 @@ def filtered_youths(user: Any, filters: ListFilters) -> QuerySet[Youth]:
         and words
         and zone_words_useful(words)
     ):
-        zone_ids = [filters.zone_id] if filters.zone_id else list(getattr(user, "zone_ids", list)())
+        zone_ids = [filters.zone_id] if filters.zone_id else user.zone_ids()
         if zone_ids:
             queryset = in_zones_by_words(queryset, words, zone_ids)
     if filters.counsellor == "aucun":

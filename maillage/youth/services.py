@@ -1260,6 +1260,14 @@ DELETABLE: dict[type, tuple[str, str]] = {
 }
 
 
+def deleted_with(entry: Any) -> dict[str, int]:
+    """What the deletion of `entry` takes with it, counted (the confirmation page says it, the audit keeps
+    it): an enrolment's validated CEJ weeks and suspensions."""
+    if isinstance(entry, Enrolment):
+        return {"weeks": entry.weeks.count(), "suspensions": entry.suspensions.count()}
+    return {}
+
+
 def _deletion_summary(entry: Any) -> dict[str, Any]:
     if isinstance(entry, Event):
         return {"kind": entry.kind, "status": entry.status, "on": timezone.localtime(entry.starts_at).date()}
@@ -1276,8 +1284,7 @@ def _deletion_summary(entry: Any) -> dict[str, Any]:
             "programme": entry.programme.code,
             "status": entry.status,
             "on": entry.start_on,
-            "weeks": entry.weeks.count(),
-            "suspensions": entry.suspensions.count(),
+            **deleted_with(entry),
         }
     return {"internal": getattr(entry, "is_internal", None)}
 

@@ -1141,14 +1141,12 @@ def _entry_description(entry: Any) -> str:
 
 
 def _entry_consequences(entry: Any) -> list[str]:
-    """What goes with the entry, said on the confirmation page."""
-    if not isinstance(entry, Enrolment):
-        return []
+    """What goes with the entry (services.deleted_with), in words for the confirmation page."""
+    counted = services.deleted_with(entry)
     said = []
-    weeks, suspensions = entry.weeks.count(), entry.suspensions.count()
-    if weeks:
+    if weeks := counted.get("weeks"):
         said.append(f"{weeks} semaine{'s' if weeks > 1 else ''} d'heures validée{'s' if weeks > 1 else ''}")
-    if suspensions:
+    if suspensions := counted.get("suspensions"):
         said.append(f"{suspensions} suspension{'s' if suspensions > 1 else ''}")
     return said
 

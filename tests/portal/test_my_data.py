@@ -147,7 +147,7 @@ def _consent(youth, counsellor, scope="processing", detail=""):
 
 
 def test_withdrawing_the_processing_consent_asks_first_then_puts_the_file_on_notice(
-    youth_client, account_a, counsellor_a
+    youth_client, account_a, counsellor_a, django_capture_on_commit_callbacks
 ):
     from maillage.youth.models import Consent, RetentionNotice
 
@@ -159,10 +159,16 @@ def test_withdrawing_the_processing_consent_asks_first_then_puts_the_file_on_not
     assert "effacées dans 30 jours" in confirm and "Oui, retirer mon accord" in confirm
     consent.refresh_from_db()
     assert consent.withdrawn_on is None  # asking is not withdrawing
-    response = youth_client.post(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = youth_client.post(url)
     assert response.status_code == 302 and response["Location"].endswith("#accords")
     consent.refresh_from_db()
     assert consent.withdrawn_on is not None
+    # The counsellor is told, without the young person's name: a link to the file.
+    (sent,) = mail.outbox
+    assert sent.to == [counsellor_a.email] and "anonymisé dans 30 jours" in sent.body
+    assert f"/jeunes/{account_a.youth.pk}/#consentements" in sent.body
+    assert account_a.youth.last_name not in sent.body + sent.subject
     assert RetentionNotice.objects.filter(youth=account_a.youth).exists()
     entry = AuditEntry.objects.get(action="youth.consent_withdrawn")
     assert entry.user == account_a.user and entry.object_id == str(account_a.youth.pk)
@@ -185,6 +191,18 @@ def test_withdrawing_a_partner_sharing_consent_does_not_put_the_file_on_notice(
     consent.refresh_from_db()
     assert consent.withdrawn_on is not None
     assert not RetentionNotice.objects.filter(youth=account_a.youth).exists()
+
+
+def test_the_portal_service_refuses_another_files_consent(account_a, account_b, counsellor_b):
+    from django.core.exceptions import ValidationError
+
+    from maillage.portal import services as portal_services
+
+    consent = _consent(account_b.youth, counsellor_b)
+    with pytest.raises(ValidationError):
+        portal_services.withdraw_consent(account=account_a, consent=consent)
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
 
 
 def test_another_young_persons_consent_is_404(youth_client, account_b, counsellor_b, login, counsellor_a):

@@ -312,6 +312,12 @@ def test_others_cannot_delete(login, youth_a, counsellor_b, counsellor_a2, zone_
     assert login(counsellor_b).post(f"/jeunes/{youth_a.pk}/supprimer/note/{note.pk}/").status_code == 404
     # A colleague of the zone who may not read the diagnosis cannot delete a barrier either.
     assert login(counsellor_a2).post(f"/jeunes/{youth_a.pk}/supprimer/frein/{barrier.pk}/").status_code == 404
+    # Another zone cannot delete an enrolment either.
+    enrolment = EnrolmentFactory(youth=youth_a)
+    url = f"/jeunes/{youth_a.pk}/supprimer/dispositif/{enrolment.pk}/"
+    assert login(counsellor_b).get(url).status_code == 404
+    assert login(counsellor_b).post(url).status_code == 404
+    assert Enrolment.objects.filter(pk=enrolment.pk).exists()
     # Unknown kinds and entries of another file: 404.
     assert (
         login(zone_manager_a).post(f"/jeunes/{youth_a.pk}/supprimer/jeune/{youth_a.pk}/").status_code == 404

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from maillage.accounts.services import record_logout
 from maillage.core.access import get_or_404
 from maillage.core.pagination import paginate
-from maillage.youth.enums import ActionStatus, EventStatus
+from maillage.youth.enums import ActionStatus, ConsentScope, EventStatus
 from maillage.youth.forms import apply_validation_error
 from maillage.youth.models import MEETING_KINDS, Action, Document, Event
 
 from .. import accesslog, export, ics, integrations, selectors, services
-from ..access import youth_page
+from ..access import own_consents, youth_page
 from ..enums import CorrectionStatus
 from ..forms import ActionForm, CorrectionForm, DocumentForm, FeedbackForm, MessageForm, ReplyForm
 from ..models import Attachment, CorrectionRequest, Slot, Thread
@@ -481,7 +481,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
             "open_status": CorrectionStatus.OPEN,
             "consents": [
                 (consent, _consent_label(consent))
-                for consent in youth.consents.order_by("-given_on", "-id")[:20]
+                for consent in own_consents(youth).order_by("-given_on", "-id")[:20]
             ],
         },
     )
@@ -490,8 +490,8 @@ def my_data(request: HttpRequest) -> HttpResponse:
 def _consent_label(consent) -> str:
     """What the consent is about, in the portal's language (the model's labels are the staff's French)."""
     labels = {
-        "processing": _("Traitement de vos données par la Mission locale"),
-        "partner_sharing": _("Partage de vos informations avec un partenaire"),
+        ConsentScope.PROCESSING: _("Traitement de vos données par la Mission locale"),
+        ConsentScope.PARTNER_SHARING: _("Partage de vos informations avec un partenaire"),
     }
     return labels.get(consent.scope, consent.get_scope_display())
 
@@ -500,16 +500,16 @@ def _consent_label(consent) -> str:
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """The young person withdraws one of their consents: GET says what it changes, POST withdraws
-    (youth.services.withdraw_consent: audited; the processing consent puts the file on 30 days' notice of
-    anonymisation, which the counsellor sees on the file and on their home page)."""
-    from maillage.youth import services as youth_services
-    from maillage.youth.enums import ConsentScope
-
+    (services.withdraw_consent)."""
     youth = request.portal_youth  # type: ignore[attr-defined]
-    consent = get_or_404(youth.consents.filter(withdrawn_on__isnull=True), pk=pk)
+    consent = get_or_404(own_consents(youth).filter(withdrawn_on__isnull=True), pk=pk)
     if request.method == "POST":
         try:
-            youth_services.withdraw_consent(by=request.user, consent=consent)
+            services.withdraw_consent(
+                account=request.portal_account,  # type: ignore[attr-defined]
+                consent=consent,
+                site_url=site_url(request),
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
